@@ -1,0 +1,39 @@
+using System;
+using System.Threading;
+
+namespace Samples.TW0006;
+
+internal static class Buggy
+{
+    public static void Run()
+    {
+        var logger = new Thread(() => Console.WriteLine("  logger: one line and done"));
+        logger.Start();
+
+        // Anything slow here (a log flush, a GC, a loaded CI machine) lets the short thread finish first.
+        Thread.Sleep(200);
+
+        try
+        {
+            logger.IsBackground = true; // expect: TW0006
+            Console.WriteLine("  no exception this time: the thread was still alive");
+        }
+        catch (ThreadStateException e)
+        {
+            Console.WriteLine($"  ThreadStateException: {e.Message}");
+        }
+
+        var ui = new Thread(() => { });
+        ui.Start();
+        try
+        {
+            ui.SetApartmentState(ApartmentState.MTA); // expect: TW0006
+        }
+        catch (Exception e) when (e is ThreadStateException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            Console.WriteLine($"  SetApartmentState after Start: {e.GetType().Name}: {e.Message}");
+        }
+
+        ui.Join();
+    }
+}

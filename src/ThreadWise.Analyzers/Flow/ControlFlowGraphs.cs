@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadWise.Analyzers.Flow;
+
+/// <summary>Helpers to navigate a <see cref="ControlFlowGraph"/>: nested lambda/local-function graphs, operations in order.</summary>
+internal static class ControlFlowGraphs
+{
+    /// <summary>
+    /// The innermost graph (the method's own, or a lambda's or local function's nested in it) whose body contains
+    /// <paramref name="node"/>. Flow questions are answered per executable body: a lambda runs when it is invoked,
+    /// not where it is written.
+    /// </summary>
+    public static ControlFlowGraph FindGraphContaining(ControlFlowGraph root, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        var current = root;
+        while (true)
+        {
+            var inner = FindDirectChildContaining(current, node, cancellationToken);
+            if (inner is null)
+            {
+                return current;
+            }
+
+            current = inner;
+        }
+    }
+
+    /// <summary>Every graph reachable from <paramref name="root"/>: itself, then nested lambdas and local functions.</summary>
+    public static IEnumerable<ControlFlowGraph> SelfAndNested(ControlFlowGraph root, CancellationToken cancellationToken)
+    {
+        var stack = new Stack<ControlFlowGraph>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var graph = stack.Pop();
+            yield return graph;
+            foreach (var localFunction in graph.LocalFunctions)
+            {
+                stack.Push(graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken));
+            }
+
+            foreach (var lambda in AnonymousFunctions(graph))
+            {
+                stack.Push(graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken));
+            }
+        }
+    }
+
+    /// <summary>The operations of a block in execution order: its statements, then its branch value.</summary>
+    public static IEnumerable<IOperation> OperationsOf(BasicBlock block)
+    {
+        foreach (var operation in block.Operations)
+        {
+            yield return operation;
+        }
+
+        if (block.BranchValue is not null)
+        {
+            yield return block.BranchValue;
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="operation"/> and the operations under it, in source order (the order C# evaluates the parts of
+    /// one statement, for the shapes that matter here). Lambdas are opaque: their bodies have their own graph.
+    /// </summary>
+    public static IEnumerable<IOperation> SelfAndDescendantsInOrder(IOperation operation)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(operation);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            if (current is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                continue;
+            }
+
+            var children = new List<IOperation>();
+            foreach (var child in current.ChildOperations)
+            {
+                children.Add(child);
+            }
+
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
+            }
+        }
+    }
+
+    /// <summary>The anonymous functions created directly in <paramref name="graph"/> (not in nested ones).</summary>
+    public static IEnumerable<IFlowAnonymousFunctionOperation> AnonymousFunctions(ControlFlowGraph graph)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in OperationsOf(block))
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    if (descendant is IFlowAnonymousFunctionOperation lambda)
+                    {
+                        yield return lambda;
+                    }
+                }
+            }
+        }
+    }
+
+    private static ControlFlowGraph? FindDirectChildContaining(ControlFlowGraph graph, SyntaxNode node, CancellationToken cancellationToken)
+    {
+        var span = node.Span;
+        foreach (var localFunction in graph.LocalFunctions)
+        {
+            foreach (var reference in localFunction.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree == node.SyntaxTree && reference.Span.Contains(span))
+                {
+                    return graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken);
+                }
+            }
+        }
+
+        foreach (var lambda in AnonymousFunctions(graph))
+        {
+            if (lambda.Syntax.SyntaxTree == node.SyntaxTree && lambda.Syntax.Span.Contains(span) && lambda.Syntax != node)
+            {
+                return graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,151 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadWise.Analyzers.Model;
+
+/// <summary>
+/// A storage location named the same way on two code paths: a local, a parameter, a static field, a field of
+/// <c>this</c>, or a chain of fields/auto-properties from one of those (<c>from._sync</c>, <c>this.worker.thread</c>).
+/// Compared by symbol. Expressions with calls, indexers or other computed parts have no access path.
+/// </summary>
+internal readonly struct AccessPath : IEquatable<AccessPath>
+{
+    private AccessPath(ImmutableArray<ISymbol> symbols) => Symbols = symbols;
+
+    /// <summary>Root first: a local, parameter, static field or a field of <c>this</c>; then member accesses.</summary>
+    public ImmutableArray<ISymbol> Symbols { get; }
+
+    public bool IsDefault => Symbols.IsDefaultOrEmpty;
+
+    public ISymbol Root => Symbols[0];
+
+    public ISymbol Last => Symbols[Symbols.Length - 1];
+
+    /// <summary>The path as written in code, for messages (<c>_worker</c>, <c>from._sync</c>).</summary>
+    public string Display => string.Join(".", Symbols.Select(s => s.Name));
+
+    public static bool TryCreate(IOperation? operation, out AccessPath path)
+    {
+        var builder = ImmutableArray.CreateBuilder<ISymbol>();
+        if (TryAppend(operation, builder))
+        {
+            path = new AccessPath(builder.ToImmutable());
+            return true;
+        }
+
+        path = default;
+        return false;
+    }
+
+    public static AccessPath? Create(IOperation? operation) => TryCreate(operation, out var path) ? path : null;
+
+    /// <summary>True when this path is <paramref name="prefix"/> or lies inside it (<c>a.b</c> starts with <c>a</c>).</summary>
+    public bool StartsWith(AccessPath prefix)
+    {
+        if (prefix.IsDefault || IsDefault || prefix.Symbols.Length > Symbols.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix.Symbols.Length; i++)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(prefix.Symbols[i], Symbols[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public bool Equals(AccessPath other) =>
+        Symbols.Length == other.Symbols.Length && StartsWith(other);
+
+    public override bool Equals(object? obj) => obj is AccessPath other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        var hash = 17;
+        if (!IsDefault)
+        {
+            foreach (var symbol in Symbols)
+            {
+                hash = (hash * 31) + SymbolEqualityComparer.Default.GetHashCode(symbol);
+            }
+        }
+
+        return hash;
+    }
+
+    public override string ToString() => IsDefault ? "<none>" : Display;
+
+    private static bool TryAppend(IOperation? operation, ImmutableArray<ISymbol>.Builder builder)
+    {
+        switch (operation)
+        {
+            case IConversionOperation { IsImplicit: true } conversion:
+                return TryAppend(conversion.Operand, builder);
+            case IParenthesizedOperation parenthesized:
+                return TryAppend(parenthesized.Operand, builder);
+            case ILocalReferenceOperation local:
+                builder.Add(local.Local);
+                return true;
+            case IParameterReferenceOperation parameter:
+                builder.Add(parameter.Parameter);
+                return true;
+            case IFieldReferenceOperation field:
+                if (field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation)
+                {
+                    builder.Add(field.Field);
+                    return true;
+                }
+
+                if (!TryAppend(field.Instance, builder))
+                {
+                    return false;
+                }
+
+                builder.Add(field.Field);
+                return true;
+            case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
+                if (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation)
+                {
+                    builder.Add(property.Property);
+                    return true;
+                }
+
+                if (!TryAppend(property.Instance, builder))
+                {
+                    return false;
+                }
+
+                builder.Add(property.Property);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>An auto-property in source behaves like a field; a computed property may return something new each time.</summary>
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.IsIndexer || property.DeclaringSyntaxReferences.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var member in property.ContainingType.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: true } field &&
+                SymbolEqualityComparer.Default.Equals(field.AssociatedSymbol, property))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadWise.Analyzers.Model;
+
+/// <summary>The lock primitives ThreadWise understands.</summary>
+internal enum LockPrimitive
+{
+    /// <summary>The C# <c>lock</c> statement and <c>Monitor.Enter</c>/<c>Exit</c>.</summary>
+    Monitor,
+
+    /// <summary><c>System.Threading.Lock</c> (.NET 9).</summary>
+    Lock,
+    SemaphoreSlim,
+    Semaphore,
+    Mutex,
+    ReaderWriterLockSlim,
+    SpinLock,
+}
+
+/// <summary>What a call does to a lock.</summary>
+internal enum LockActionKind
+{
+    /// <summary>Blocks until the lock is held (<c>Monitor.Enter(o)</c>, <c>sem.Wait()</c>, <c>await sem.WaitAsync()</c>).</summary>
+    Acquire,
+
+    /// <summary>May or may not take the lock; the result says which (<c>TryEnter</c>, <c>Wait(timeout)</c>, <c>Enter(o, ref taken)</c>).</summary>
+    TryAcquire,
+
+    /// <summary>Returns a scope whose <c>Dispose</c> releases (<c>Lock.EnterScope()</c>).</summary>
+    ScopedAcquire,
+
+    Release,
+}
+
+/// <summary>Shared, read and upgradeable modes of a reader/writer lock; <see cref="Exclusive"/> for everything else.</summary>
+internal enum LockMode
+{
+    Exclusive,
+    Read,
+    Write,
+    UpgradeableRead,
+}
+
+/// <summary>One lock-related call: which primitive, what it does, in which mode, and where the lock object is.</summary>
+internal readonly struct LockAction
+{
+    public LockAction(LockPrimitive primitive, LockActionKind kind, LockMode mode, IOperation? lockObject)
+    {
+        Primitive = primitive;
+        Kind = kind;
+        Mode = mode;
+        LockObject = lockObject;
+    }
+
+    public LockPrimitive Primitive { get; }
+
+    public LockActionKind Kind { get; }
+
+    public LockMode Mode { get; }
+
+    /// <summary>The expression that denotes the lock (the receiver, or <c>Monitor</c>'s first argument).</summary>
+    public IOperation? LockObject { get; }
+
+    public bool IsAcquire => Kind != LockActionKind.Release;
+}
+
+/// <summary>Acquire/release pairs of <c>Monitor</c>, <c>Lock</c>, <c>SemaphoreSlim</c>, <c>Semaphore</c>, <c>Mutex</c>,
+/// <c>ReaderWriterLockSlim</c> and <c>SpinLock</c>, keyed by method symbol.</summary>
+internal sealed class LockApi
+{
+    private readonly Dictionary<IMethodSymbol, (LockPrimitive Primitive, LockActionKind Kind, LockMode Mode)> _byMethod =
+        new(SymbolEqualityComparer.Default);
+
+    private readonly ImmutableHashSet<IMethodSymbol> _waitOne;
+
+    public LockApi(Compilation compilation)
+    {
+        Monitor = WellKnownTypes.Get(compilation, "System.Threading.Monitor");
+        Lock = WellKnownTypes.Get(compilation, "System.Threading.Lock");
+        SemaphoreSlim = WellKnownTypes.Get(compilation, "System.Threading.SemaphoreSlim");
+        Semaphore = WellKnownTypes.Get(compilation, "System.Threading.Semaphore");
+        Mutex = WellKnownTypes.Get(compilation, "System.Threading.Mutex");
+        WaitHandle = WellKnownTypes.Get(compilation, "System.Threading.WaitHandle");
+        ReaderWriterLockSlim = WellKnownTypes.Get(compilation, "System.Threading.ReaderWriterLockSlim");
+        SpinLock = WellKnownTypes.Get(compilation, "System.Threading.SpinLock");
+        Interlocked = WellKnownTypes.Get(compilation, "System.Threading.Interlocked");
+        Volatile = WellKnownTypes.Get(compilation, "System.Threading.Volatile");
+        LockEnterScope = SymbolSets.Methods(Lock, "EnterScope");
+
+        foreach (var m in SymbolSets.Methods(Monitor, "Enter"))
+        {
+            // Monitor.Enter(o, ref bool taken) reports through its flag.
+            Add(m, LockPrimitive.Monitor, m.Parameters.Length == 2 ? LockActionKind.TryAcquire : LockActionKind.Acquire);
+        }
+
+        Add(SymbolSets.Methods(Monitor, "TryEnter"), LockPrimitive.Monitor, LockActionKind.TryAcquire);
+        Add(SymbolSets.Methods(Monitor, "Exit"), LockPrimitive.Monitor, LockActionKind.Release);
+
+        Add(SymbolSets.Methods(Lock, "Enter"), LockPrimitive.Lock, LockActionKind.Acquire);
+        Add(SymbolSets.Methods(Lock, "TryEnter"), LockPrimitive.Lock, LockActionKind.TryAcquire);
+        Add(LockEnterScope, LockPrimitive.Lock, LockActionKind.ScopedAcquire);
+        Add(SymbolSets.Methods(Lock, "Exit"), LockPrimitive.Lock, LockActionKind.Release);
+
+        foreach (var m in SymbolSets.Methods(SemaphoreSlim, "Wait", "WaitAsync"))
+        {
+            // Wait() / Wait(ct) / WaitAsync() / WaitAsync(ct) block until acquired; the overloads that return bool may time out.
+            var returnsBool = m.ReturnType.SpecialType == SpecialType.System_Boolean ||
+                              (m.ReturnType is INamedTypeSymbol { IsGenericType: true } g && g.TypeArguments.Length == 1 &&
+                               g.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
+            Add(m, LockPrimitive.SemaphoreSlim, returnsBool ? LockActionKind.TryAcquire : LockActionKind.Acquire);
+        }
+
+        Add(SymbolSets.Methods(SemaphoreSlim, "Release"), LockPrimitive.SemaphoreSlim, LockActionKind.Release);
+        Add(SymbolSets.Methods(Semaphore, "Release"), LockPrimitive.Semaphore, LockActionKind.Release);
+        Add(SymbolSets.Methods(Mutex, "ReleaseMutex"), LockPrimitive.Mutex, LockActionKind.Release);
+        _waitOne = SymbolSets.Methods(WaitHandle, "WaitOne");
+
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "EnterReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Acquire, LockMode.Read);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "TryEnterReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.TryAcquire, LockMode.Read);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "ExitReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Release, LockMode.Read);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "EnterWriteLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Acquire, LockMode.Write);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "TryEnterWriteLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.TryAcquire, LockMode.Write);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "ExitWriteLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Release, LockMode.Write);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "EnterUpgradeableReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Acquire, LockMode.UpgradeableRead);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "TryEnterUpgradeableReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.TryAcquire, LockMode.UpgradeableRead);
+        Add(SymbolSets.Methods(ReaderWriterLockSlim, "ExitUpgradeableReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Release, LockMode.UpgradeableRead);
+
+        Add(SymbolSets.Methods(SpinLock, "Enter", "TryEnter"), LockPrimitive.SpinLock, LockActionKind.TryAcquire);
+        Add(SymbolSets.Methods(SpinLock, "Exit"), LockPrimitive.SpinLock, LockActionKind.Release);
+    }
+
+    public INamedTypeSymbol? Monitor { get; }
+
+    public INamedTypeSymbol? Lock { get; }
+
+    public INamedTypeSymbol? SemaphoreSlim { get; }
+
+    public INamedTypeSymbol? Semaphore { get; }
+
+    public INamedTypeSymbol? Mutex { get; }
+
+    public INamedTypeSymbol? WaitHandle { get; }
+
+    public INamedTypeSymbol? ReaderWriterLockSlim { get; }
+
+    public INamedTypeSymbol? SpinLock { get; }
+
+    public INamedTypeSymbol? Interlocked { get; }
+
+    public INamedTypeSymbol? Volatile { get; }
+
+    /// <summary><c>Lock.EnterScope()</c>: <c>using (x.EnterScope())</c> holds the lock for the using's body.</summary>
+    public ImmutableHashSet<IMethodSymbol> LockEnterScope { get; }
+
+    /// <summary>Classifies <paramref name="invocation"/> as a lock action, or returns false.</summary>
+    public bool TryGetAction(IInvocationOperation invocation, out LockAction action)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (_byMethod.TryGetValue(method, out var entry))
+        {
+            var lockObject = entry.Primitive == LockPrimitive.Monitor
+                ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null)
+                : invocation.Instance;
+            action = new LockAction(entry.Primitive, entry.Kind, entry.Mode, lockObject);
+            return true;
+        }
+
+        // WaitOne is declared on WaitHandle: it is a lock acquire only on a Mutex or a Semaphore.
+        if (_waitOne.ContainsMethod(method) && invocation.Instance?.Type is { } receiverType)
+        {
+            var primitive = receiverType.InheritsFromOrEquals(Mutex) ? LockPrimitive.Mutex
+                : receiverType.InheritsFromOrEquals(Semaphore) ? LockPrimitive.Semaphore
+                : (LockPrimitive?)null;
+            if (primitive is { } p)
+            {
+                var kind = invocation.TargetMethod.Parameters.Length == 0 ? LockActionKind.Acquire : LockActionKind.TryAcquire;
+                action = new LockAction(p, kind, LockMode.Exclusive, invocation.Instance);
+                return true;
+            }
+        }
+
+        action = default;
+        return false;
+    }
+
+    /// <summary>True for the types whose instances are locks (used to tell a lock field from a data field).</summary>
+    public bool IsLockType(ITypeSymbol? type) =>
+        type.Is(Lock) || type.InheritsFromOrEquals(SemaphoreSlim) || type.InheritsFromOrEquals(Semaphore) ||
+        type.InheritsFromOrEquals(Mutex) || type.InheritsFromOrEquals(ReaderWriterLockSlim) || type.Is(SpinLock);
+
+    private void Add(ImmutableHashSet<IMethodSymbol> methods, LockPrimitive primitive, LockActionKind kind, LockMode mode = LockMode.Exclusive)
+    {
+        foreach (var m in methods)
+        {
+            Add(m, primitive, kind, mode);
+        }
+    }
+
+    private void Add(IMethodSymbol method, LockPrimitive primitive, LockActionKind kind, LockMode mode = LockMode.Exclusive) =>
+        _byMethod[method.OriginalDefinition] = (primitive, kind, mode);
+}

@@ -1,0 +1,26 @@
+namespace ThreadWise.Analyzers;
+
+/// <summary>Every ThreadWise diagnostic ID, in one place. IDs are sequential and never reused.</summary>
+internal static class RuleIds
+{
+    public const string UnsynchronizedReadModifyWrite = "TW0001";
+    public const string ThreadBodyCalledDirectly = "TW0002";
+    public const string ThreadStartedTwice = "TW0003";
+    public const string InconsistentLockOrder = "TW0004";
+    public const string ReleaseNotInFinally = "TW0005";
+    public const string ThreadConfiguredAfterStart = "TW0006";
+    public const string WaitBeforeCompletion = "TW0007";
+}
+
+/// <summary>The diagnostic categories ThreadWise uses.</summary>
+internal static class RuleCategories
+{
+    /// <summary>Data races and lost updates.</summary>
+    public const string Race = "ThreadWise.Race";
+
+    /// <summary>Misuse of the lifecycle of a thread, task, process or pool.</summary>
+    public const string Lifecycle = "ThreadWise.Lifecycle";
+
+    /// <summary>Locks: ordering, release, scope.</summary>
+    public const string Locking = "ThreadWise.Locking";
+}

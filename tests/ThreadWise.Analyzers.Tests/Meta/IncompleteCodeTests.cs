@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace ThreadWise.Analyzers.Tests.Meta;
+
+/// <summary>
+/// Code as typed in an editor: every analyzer runs on truncated and token-deleted versions of threading code and must
+/// never throw (an AD0001 is a defect, whatever the input).
+/// </summary>
+public class IncompleteCodeTests
+{
+    private const string Threading = """
+        using System;
+        using System.Collections.Concurrent;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Account
+        {
+            private readonly object _sync = new object();
+            private static int s_count;
+            private int _balance;
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+            private Thread _worker = new Thread(() => { });
+
+            public void Transfer(Account to, int amount)
+            {
+                lock (_sync)
+                {
+                    lock (to._sync)
+                    {
+                        _balance -= amount;
+                        to._balance += amount;
+                    }
+                }
+            }
+
+            public async Task UseAsync()
+            {
+                await _gate.WaitAsync();
+                s_count++;
+                _gate.Release();
+            }
+
+            public void Run()
+            {
+                var t = new Thread(Run);
+                t.Start();
+                t.IsBackground = true;
+                t.Start();
+                Monitor.Enter(_sync);
+                _balance++;
+                Monitor.Exit(_sync);
+                Parallel.For(0, 10, i => s_count += i);
+                var queue = new BlockingCollection<int>();
+                var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { s_count += x; } });
+                consumer.Wait();
+                queue.CompleteAdding();
+                var channel = Channel.CreateUnbounded<int>();
+                _worker.Start();
+                _worker.SetApartmentState(ApartmentState.MTA);
+            }
+        }
+        """;
+
+    private const string Broken = """
+        using System.Threading;
+        class C
+        {
+            Thread t = new Thread(
+            void M(
+            {
+                t.Start()
+                t.IsBackground = 
+                lock (
+                Unknown.Start();
+                var x = new Thread(Missing) { IsBackground = };
+                x.Start(;
+                x.SetApartmentState(
+                for (int i = 0; i < ; i++) x.Start();
+                Monitor.Enter(this
+            }
+        """;
+
+    public static IEnumerable<object[]> Corpus()
+    {
+        yield return new object[] { "threading", Threading };
+        yield return new object[] { "broken", Broken };
+        var samples = RuleCatalog.PathInRepository("samples");
+        if (Directory.Exists(samples))
+        {
+            foreach (var file in Directory.GetFiles(samples, "*.cs", SearchOption.AllDirectories)
+                         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+                         .OrderBy(f => f, StringComparer.Ordinal))
+            {
+                yield return new object[] { Path.GetRelativePath(samples, file), File.ReadAllText(file) };
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public void Analyzers_NeverThrow_OnTruncatedCode(string name, string source)
+    {
+        // About 60 prefixes per file, always including the whole file.
+        var step = Math.Max(1, source.Length / 60);
+        var failures = new List<string>();
+        for (var length = step; length <= source.Length + step - 1; length += step)
+        {
+            var text = source.Substring(0, Math.Min(length, source.Length));
+            var result = AnalyzerRunner.Run(new[] { (name, text) });
+            failures.AddRange(result.Exceptions.Select(e => $"prefix {text.Length}: {e}"));
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(3)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public void Analyzers_NeverThrow_WhenATokenIsMissing(string name, string source)
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source);
+        var tokens = tree.GetRoot().DescendantTokens().Where(t => t.Text is ";" or ")" or "(" or "}" or "{" or "=").ToList();
+        var step = Math.Max(1, tokens.Count / 40);
+        var failures = new List<string>();
+        for (var i = 0; i < tokens.Count; i += step)
+        {
+            var span = tokens[i].Span;
+            var text = source.Remove(span.Start, span.Length);
+            var result = AnalyzerRunner.Run(new[] { (name, text) });
+            failures.AddRange(result.Exceptions.Select(e => $"without token at {span.Start}: {e}"));
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Take(3)));
+    }
+}

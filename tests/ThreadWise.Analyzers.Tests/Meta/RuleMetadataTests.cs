@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.Composition;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Xunit;
+
+namespace ThreadWise.Analyzers.Tests.Meta;
+
+public class RuleMetadataTests
+{
+    private static readonly string[] RequiredSections =
+    {
+        "## What it finds", "## Why it is a bug", "## Noncompliant code", "## Compliant code",
+        "## Code fixes", "## Options", "## How to suppress",
+    };
+
+    public static TheoryData<string> DescriptorIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var d in RuleCatalog.Descriptors)
+        {
+            data.Add(d.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Catalog_IsNotEmpty_AndContainsTW0006()
+    {
+        Assert.NotEmpty(RuleCatalog.Analyzers);
+        Assert.Contains(RuleCatalog.Descriptors, d => d.Id == RuleIds.ThreadConfiguredAfterStart);
+    }
+
+    [Fact]
+    public void Ids_AreUnique_WellFormed_AndDeclaredInRuleIds()
+    {
+        var declared = typeof(RuleIds).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+            .Select(f => (string)f.GetValue(null)!)
+            .ToList();
+        Assert.Equal(declared.Count, declared.Distinct(StringComparer.Ordinal).Count());
+
+        // One descriptor object per ID: two analyzers must not declare different descriptors with one ID.
+        var byId = RuleCatalog.Analyzers.SelectMany(a => a.SupportedDiagnostics).GroupBy(d => d.Id);
+        foreach (var group in byId)
+        {
+            Assert.Matches(new Regex("^TW[0-9]{4}$"), group.Key);
+            Assert.Contains(group.Key, declared);
+            Assert.Single(group.Distinct());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(DescriptorIds))]
+    public void HelpLink_PointsAtExistingDocsPage_WithEverySection(string id)
+    {
+        var descriptor = RuleCatalog.Descriptors.Single(d => d.Id == id);
+        Assert.Equal($"{RuleDescriptors.HelpLinkBase}/{id}.md", descriptor.HelpLinkUri);
+        Assert.True(descriptor.IsEnabledByDefault);
+        Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString()));
+        Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()));
+        Assert.StartsWith("ThreadWise.", descriptor.Category, StringComparison.Ordinal);
+
+        var page = RuleCatalog.PathInRepository("docs", "rules", id + ".md");
+        Assert.True(File.Exists(page), $"missing docs page {page}");
+        var text = File.ReadAllText(page);
+        Assert.StartsWith($"# {id}: ", text, StringComparison.Ordinal);
+        foreach (var section in RequiredSections)
+        {
+            Assert.Contains(section, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("```csharp", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryDocsPage_BelongsToARule()
+    {
+        var ids = RuleCatalog.Descriptors.Select(d => d.Id).ToHashSet();
+        foreach (var file in Directory.GetFiles(RuleCatalog.PathInRepository("docs", "rules"), "TW*.md"))
+        {
+            Assert.Contains(Path.GetFileNameWithoutExtension(file), ids);
+        }
+    }
+
+    [Fact]
+    public void CompilationEndRules_AreTagged_AndSayItInTheirDocs()
+    {
+        foreach (var descriptor in RuleCatalog.Descriptors.Where(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)))
+        {
+            var text = File.ReadAllText(RuleCatalog.PathInRepository("docs", "rules", descriptor.Id + ".md"));
+            Assert.Contains("build", text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void Fixers_AreSealed_Exported_Shared_AndFixKnownIds()
+    {
+        Assert.NotEmpty(RuleCatalog.CodeFixTypes);
+        var ids = RuleCatalog.Descriptors.Select(d => d.Id).ToHashSet();
+        foreach (var type in RuleCatalog.CodeFixTypes)
+        {
+            Assert.True(type.IsSealed, $"{type.Name} must be sealed");
+            var export = type.GetCustomAttribute<ExportCodeFixProviderAttribute>();
+            Assert.NotNull(export);
+            Assert.Equal(new[] { LanguageNames.CSharp }, export!.Languages);
+            Assert.Equal(type.Name, export.Name);
+            Assert.NotNull(type.GetCustomAttribute<SharedAttribute>());
+
+            var fixer = (CodeFixProvider)Activator.CreateInstance(type)!;
+            Assert.NotEmpty(fixer.FixableDiagnosticIds);
+            Assert.All(fixer.FixableDiagnosticIds, id => Assert.Contains(id, ids));
+            Assert.NotNull(fixer.GetFixAllProvider());
+        }
+    }
+
+    [Fact]
+    public void Fixers_DeclareStableEquivalenceKeys_PrefixedWithTheirRule()
+    {
+        foreach (var type in RuleCatalog.CodeFixTypes)
+        {
+            var fixer = (CodeFixProvider)Activator.CreateInstance(type)!;
+            var keys = type.GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Where(f => f.IsLiteral && f.Name.EndsWith("Key", StringComparison.Ordinal))
+                .Select(f => (string)f.GetRawConstantValue()!)
+                .ToList();
+            Assert.NotEmpty(keys);
+            Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+            foreach (var key in keys)
+            {
+                Assert.Matches(new Regex(@"^TW[0-9]{4}\.[A-Z][A-Za-z]+$"), key);
+                Assert.Contains(key.Substring(0, 6), fixer.FixableDiagnosticIds);
+            }
+        }
+    }
+}
