@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -54,7 +55,7 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
     private static void AnalyzeConfiguration(OperationAnalysisContext context, ThreadApi threads)
     {
         if (!TryGetConfiguredThread(context.Operation, threads, out var thread, out var setting) ||
-            !AccessPath.TryCreate(thread, out var path))
+            !AccessPath.TryCreate(UnwrapConditionalReceiver(thread), out var path))
         {
             return;
         }
@@ -104,6 +105,25 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
         }
     }
 
+    /// <summary>In <c>t?.SetApartmentState(…)</c> the receiver is the conditional access's operand.</summary>
+    private static IOperation? UnwrapConditionalReceiver(IOperation? operation)
+    {
+        if (operation is not IConditionalAccessInstanceOperation)
+        {
+            return operation;
+        }
+
+        for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (parent is IConditionalAccessOperation access)
+            {
+                return access.Operation;
+            }
+        }
+
+        return operation;
+    }
+
     /// <summary>Which threads may have been started at each point of one executable body.</summary>
     private static class StartedThreads
     {
@@ -112,12 +132,13 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
         /// <summary>The first <c>Start()</c> of <paramref name="path"/> that reaches <paramref name="site"/> on some path, or null.</summary>
         public static SyntaxNode? FindStartReaching(ControlFlowGraph graph, ThreadApi threads, AccessPath path, SyntaxNode site, CancellationToken cancellationToken)
         {
+            var captures = Captures(graph);
             var input = ForwardFlow.Run(
                 graph,
                 None,
                 None,
                 Join,
-                (block, state) => Transfer(block, state, threads, null, out _),
+                (block, state) => Transfer(block, state, threads, captures, null, out _),
                 StateEquals,
                 cancellationToken);
 
@@ -128,7 +149,7 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
                     continue;
                 }
 
-                Transfer(block, input[block.Ordinal], threads, site, out var atSite);
+                Transfer(block, input[block.Ordinal], threads, captures, site, out var atSite);
                 if (atSite is not null && atSite.TryGetValue(path, out var start))
                 {
                     return start;
@@ -146,6 +167,7 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
             BasicBlock block,
             ImmutableDictionary<AccessPath, SyntaxNode> state,
             ThreadApi threads,
+            Dictionary<CaptureId, IOperation> captures,
             SyntaxNode? site,
             out ImmutableDictionary<AccessPath, SyntaxNode>? atSite)
         {
@@ -163,7 +185,7 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
                     switch (operation)
                     {
                         case IInvocationOperation invocation when threads.StartMethods.ContainsMethod(invocation.TargetMethod):
-                            if (AccessPath.TryCreate(invocation.Instance, out var started) && !state.ContainsKey(started))
+                            if (AccessPath.TryCreate(Resolve(invocation.Instance, captures), out var started) && !state.ContainsKey(started))
                             {
                                 state = state.SetItem(started, invocation.Syntax);
                             }
@@ -180,6 +202,39 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
             }
 
             return state;
+        }
+
+        /// <summary>The values the graph captured (<c>t?.Start()</c> evaluates <c>t</c> once into a capture).</summary>
+        private static Dictionary<CaptureId, IOperation> Captures(ControlFlowGraph graph)
+        {
+            var captures = new Dictionary<CaptureId, IOperation>();
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in ControlFlowGraphs.OperationsOf(block))
+                {
+                    if (operation is IFlowCaptureOperation capture && !captures.ContainsKey(capture.Id))
+                    {
+                        captures.Add(capture.Id, capture.Value);
+                    }
+                }
+            }
+
+            return captures;
+        }
+
+        private static IOperation? Resolve(IOperation? operation, Dictionary<CaptureId, IOperation> captures)
+        {
+            for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation reference; depth++)
+            {
+                if (!captures.TryGetValue(reference.Id, out var value))
+                {
+                    return operation;
+                }
+
+                operation = value;
+            }
+
+            return operation;
         }
 
         private static ImmutableDictionary<AccessPath, SyntaxNode> Kill(ImmutableDictionary<AccessPath, SyntaxNode> state, IOperation target)

@@ -194,8 +194,8 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
 
             var site = siteNode.FirstAncestorOrSelf<ExpressionSyntax>(e => e.Span == diagnostic.Location.SourceSpan);
             var start = startNode.FirstAncestorOrSelf<InvocationExpressionSyntax>();
-            if (site?.Parent is not ExpressionStatementSyntax settingStatement ||
-                start?.Parent is not ExpressionStatementSyntax startStatement)
+            if (WholeExpression(site)?.Parent is not ExpressionStatementSyntax settingStatement ||
+                WholeExpression(start)?.Parent is not ExpressionStatementSyntax startStatement)
             {
                 return null;
             }
@@ -216,6 +216,17 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
             var plan = new Plan(settingUnit, startUnit, site as AssignmentExpressionSyntax);
             plan.FindCreation(model, settingStatement, cancellationToken);
             return plan;
+        }
+
+        /// <summary><c>.Start()</c> in <c>t?.Start()</c> is part of the conditional access: the statement holds that.</summary>
+        private static ExpressionSyntax? WholeExpression(ExpressionSyntax? expression)
+        {
+            while (expression?.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == expression)
+            {
+                expression = access;
+            }
+
+            return expression;
         }
 
         private void FindCreation(SemanticModel model, ExpressionStatementSyntax settingStatement, CancellationToken cancellationToken)

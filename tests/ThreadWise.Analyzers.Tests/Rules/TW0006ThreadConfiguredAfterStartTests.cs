@@ -291,6 +291,77 @@ public class TW0006ThreadConfiguredAfterStartTests
             Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("t", "IsBackground", 7));
     }
 
+    [Fact]
+    public Task Reports_ConditionalStart_AndConditionalConfiguration()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                void M(Thread? t, Thread? u)
+                {
+                    t?{|#10:.Start()|};
+                    {|#0:t!.IsBackground = true|};
+                    {|#11:u!.Start()|};
+                    u?{|#1:.SetApartmentState(ApartmentState.MTA)|};
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("t", "IsBackground", 7),
+            Verify.Diagnostic().WithLocation(1).WithLocation(11).WithArguments("u", "the apartment state", 9));
+    }
+
+    [Fact]
+    public Task Reports_ForeachThread_StartedThenConfigured_ButNotAcrossIterations()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class C
+            {
+                void M(List<Thread> threads)
+                {
+                    foreach (var t in threads)
+                    {
+                        {|#10:t.Start()|};
+                        {|#0:t.IsBackground = true|};
+                    }
+
+                    foreach (var t in threads)
+                    {
+                        t.IsBackground = true;
+                        t.Start();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("t", "IsBackground", 10));
+    }
+
+    [Fact]
+    public Task Reports_AfterJoin_TheThreadIsDead()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                void M(Thread t)
+                {
+                    {|#10:t.Start()|};
+                    t.Join();
+                    {|#0:t.IsBackground = false|};
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("t", "IsBackground", 7));
+    }
+
     // ---- negatives -------------------------------------------------------------------------------------------
 
     [Fact]
@@ -814,6 +885,36 @@ public class TW0006ThreadConfiguredAfterStartTests
             t.Join();
             """;
         return VerifyFix.VerifyCodeFixAsync(source, fixedSource, TW0006ThreadConfiguredAfterStartCodeFix.MoveIntoInitializerKey, OutputKind.ConsoleApplication);
+    }
+
+    [Fact]
+    public Task Fix_ConditionalAccessStatements_MoveAsWholeStatements()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                void M(Thread? t)
+                {
+                    t?.Start();
+                    t?{|TW0006:.SetApartmentState(ApartmentState.MTA)|};
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading;
+
+            class C
+            {
+                void M(Thread? t)
+                {
+                    t?.SetApartmentState(ApartmentState.MTA);
+                    t?.Start();
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, TW0006ThreadConfiguredAfterStartCodeFix.MoveBeforeStartKey);
     }
 
     [Fact]
