@@ -83,6 +83,53 @@ public static class LockSet
         return Compare(first, second) <= 0 ? EnterOrdered(first, second) : EnterOrdered(second, first);
     }
 
+    /// <summary>Acquires three locks in the global order and returns a scope that releases them all.</summary>
+    /// <param name="first">A lock (monitor object, <see cref="SemaphoreSlim"/> or <c>Lock</c>).</param>
+    /// <param name="second">Another lock.</param>
+    /// <param name="third">Another lock; a lock named more than once is taken once.</param>
+    /// <returns>The held locks; dispose to release them in reverse order.</returns>
+    /// <exception cref="ArgumentNullException">A lock is <see langword="null"/>.</exception>
+    public static Scope Enter(object first, object second, object third)
+    {
+        if (first is null)
+        {
+            throw new ArgumentNullException(nameof(first));
+        }
+
+        if (second is null)
+        {
+            throw new ArgumentNullException(nameof(second));
+        }
+
+        if (third is null)
+        {
+            throw new ArgumentNullException(nameof(third));
+        }
+
+        // A three-element sorting network, then duplicates dropped: no allocation.
+        if (Compare(first, second) > 0)
+        {
+            (first, second) = (second, first);
+        }
+
+        if (Compare(second, third) > 0)
+        {
+            (second, third) = (third, second);
+        }
+
+        if (Compare(first, second) > 0)
+        {
+            (first, second) = (second, first);
+        }
+
+        if (ReferenceEquals(first, second))
+        {
+            return ReferenceEquals(second, third) ? EnterOrdered(first, null) : EnterOrdered(first, third);
+        }
+
+        return ReferenceEquals(second, third) ? EnterOrdered(first, second) : EnterOrdered3(first, second, third);
+    }
+
 #if NET9_0_OR_GREATER
     /// <summary>Acquires two <see cref="Lock"/>s in the global order and returns a scope that releases both.</summary>
     /// <param name="first">A lock.</param>
@@ -124,9 +171,16 @@ public static class LockSet
                 return EnterOrdered(locks[0], null);
             case 2:
                 return Enter(locks[0], locks[1]);
+            case 3:
+                return Enter(locks[0], locks[1], locks[2]);
         }
 
         var sorted = Order(locks, out var count);
+        return EnterMany(sorted, count);
+    }
+
+    private static Scope EnterMany(object[] sorted, int count)
+    {
 
         var tracking = LockOrderValidator.IsEnabled ? new LockOrderValidator.HeldLock?[count] : null;
         var taken = 0;
@@ -158,14 +212,27 @@ public static class LockSet
             throw;
         }
 
-        return new Scope(null, null, sorted, count, tracking);
+        return new Scope(null, null, null, sorted, count, tracking);
     }
 
     // The acquisition order: a sorted copy with duplicates moved past the first `count` elements.
     internal static object[] Order(object[] locks, out int count)
     {
         var sorted = (object[])locks.Clone();
-        Array.Sort(sorted, static (a, b) => Compare(a, b));
+        // Insertion sort: lock sets are small, and it needs no comparer allocation.
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            var current = sorted[i];
+            var j = i - 1;
+            while (j >= 0 && Compare(sorted[j], current) > 0)
+            {
+                sorted[j + 1] = sorted[j];
+                j--;
+            }
+
+            sorted[j + 1] = current;
+        }
+
         count = 0;
         for (var i = 0; i < sorted.Length; i++)
         {
@@ -199,7 +266,37 @@ public static class LockSet
             }
         }
 
-        return new Scope(first, second, null, second is null ? 1 : 2, null);
+        return new Scope(first, second, null, null, second is null ? 1 : 2, null);
+    }
+
+    private static Scope EnterOrdered3(object first, object second, object third)
+    {
+        if (LockOrderValidator.IsEnabled)
+        {
+            return EnterMany(new[] { first, second, third }, 3);
+        }
+
+        Acquire(first);
+        try
+        {
+            Acquire(second);
+            try
+            {
+                Acquire(third);
+            }
+            catch
+            {
+                Release(second, null);
+                throw;
+            }
+        }
+        catch
+        {
+            Release(first, null);
+            throw;
+        }
+
+        return new Scope(first, second, third, null, 3, null);
     }
 
     private static Scope EnterOrderedTracked(object first, object? second)
@@ -235,7 +332,7 @@ public static class LockSet
             }
         }
 
-        return new Scope(first, second, null, tracking.Length, tracking);
+        return new Scope(first, second, null, null, tracking.Length, tracking);
     }
 
     private static int Compare(object a, object b)
@@ -333,14 +430,16 @@ public static class LockSet
     {
         private object? _first;
         private object? _second;
+        private object? _third;
         private object[]? _many;
         private int _count;
         private LockOrderValidator.HeldLock?[]? _tracking;
 
-        internal Scope(object? first, object? second, object[]? many, int count, LockOrderValidator.HeldLock?[]? tracking)
+        internal Scope(object? first, object? second, object? third, object[]? many, int count, LockOrderValidator.HeldLock?[]? tracking)
         {
             _first = first;
             _second = second;
+            _third = third;
             _many = many;
             _count = count;
             _tracking = tracking;
@@ -356,11 +455,13 @@ public static class LockSet
             var many = _many;
             var first = _first;
             var second = _second;
+            var third = _third;
             var count = _count;
             var tracking = _tracking;
             _many = null;
             _first = null;
             _second = null;
+            _third = null;
             _count = 0;
             _tracking = null;
 
@@ -372,6 +473,11 @@ public static class LockSet
                 }
 
                 return;
+            }
+
+            if (third is not null)
+            {
+                LockSet.Release(third, null);
             }
 
             if (second is not null)

@@ -25,6 +25,12 @@ public static class SemaphoreSlimExtensions
     private static readonly ConditionalWeakTable<SemaphoreSlim, Task<SemaphoreScope>>.CreateValueCallback CreateCompleted =
         static semaphore => Task.FromResult(new SemaphoreScope(semaphore, null));
 
+    // A one-entry per-thread cache in front of the table: a thread usually re-enters the semaphore it entered last,
+    // and a thread-static read is several times cheaper than a table lookup. It keeps at most one semaphore (and its
+    // completed task) per thread reachable.
+    [ThreadStatic]
+    private static Task<SemaphoreScope>? t_lastCompleted;
+
     /// <summary>Asynchronously waits for a permit and returns a scope that releases it when disposed.</summary>
     /// <param name="semaphore">The semaphore to enter.</param>
     /// <param name="cancellationToken">Cancels the wait. A cancelled wait never holds (or releases) a permit.</param>
@@ -48,7 +54,7 @@ public static class SemaphoreSlimExtensions
         var wait = semaphore.WaitAsync(cancellationToken);
         if (wait.Status == TaskStatus.RanToCompletion)
         {
-            return CompletedScopes.GetValue(semaphore, CreateCompleted);
+            return Completed(semaphore);
         }
 
         return CompleteAsync(wait, semaphore);
@@ -84,7 +90,7 @@ public static class SemaphoreSlimExtensions
         if (wait.Status == TaskStatus.RanToCompletion)
         {
             return wait.Result
-                ? CompletedScopes.GetValue(semaphore, CreateCompleted)
+                ? Completed(semaphore)
                 : Task.FromException<SemaphoreScope>(TimedOut(timeout));
         }
 
@@ -128,6 +134,17 @@ public static class SemaphoreSlimExtensions
 
         ValidateTimeout(timeout);
         return EnterSync(semaphore, timeout, cancellationToken);
+    }
+
+    private static Task<SemaphoreScope> Completed(SemaphoreSlim semaphore)
+    {
+        var last = t_lastCompleted;
+        if (last is not null && ReferenceEquals(last.Result.Semaphore, semaphore))
+        {
+            return last;
+        }
+
+        return t_lastCompleted = CompletedScopes.GetValue(semaphore, CreateCompleted);
     }
 
     private static SemaphoreScope EnterSync(SemaphoreSlim semaphore, TimeSpan timeout, CancellationToken cancellationToken)

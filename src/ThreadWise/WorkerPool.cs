@@ -29,7 +29,7 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     private static WorkerPool? t_current;
 
     private readonly object _gate = new();
-    private readonly Queue<WorkItem> _queue = new();
+    private readonly Queue<IWorkItem> _queue = new();
     private readonly CancellationTokenSource _terminate = new();
     private readonly TaskCompletionSource<bool> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxDegreeOfParallelism;
@@ -159,8 +159,7 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         var tasks = new List<Task<TResult>>();
         foreach (var item in source)
         {
-            var captured = item;
-            tasks.Add(Submit(() => selector(captured)));
+            tasks.Add(Enqueue(new MapItem<T, TResult>(selector, item)));
         }
 
         return Collect(tasks);
@@ -187,13 +186,13 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     /// to running asynchronous work is cancelled. Running synchronous work finishes. Idempotent.</summary>
     public void Terminate()
     {
-        List<WorkItem> dropped;
+        List<IWorkItem> dropped;
         lock (_gate)
         {
             _state = State.Terminated;
-            dropped = new List<WorkItem>(_queue);
+            dropped = new List<IWorkItem>(_queue);
             _queue.Clear();
-            _outstanding -= dropped.Count;
+            Interlocked.Add(ref _outstanding, -dropped.Count);
             CompleteIfDone();
         }
 
@@ -299,7 +298,7 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
             }
 
             _queue.Enqueue(item);
-            _outstanding++;
+            Interlocked.Increment(ref _outstanding);
             startWorker = _workers < _maxDegreeOfParallelism;
             if (startWorker)
             {
@@ -319,7 +318,7 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     {
         while (true)
         {
-            WorkItem item;
+            IWorkItem item;
             lock (_gate)
             {
                 if (_queue.Count == 0)
@@ -348,50 +347,55 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
                 await running.ConfigureAwait(false);
             }
 
-            lock (_gate)
+            if (Interlocked.Decrement(ref _outstanding) == 0)
             {
-                _outstanding--;
-                CompleteIfDone();
+                lock (_gate)
+                {
+                    CompleteIfDone();
+                }
             }
         }
     }
 
-    // Called under _gate.
+    // Called under _gate. _outstanding only grows under _gate while running, so once the state is not Running a zero
+    // is final; a worker that brings it to zero takes _gate and calls this too.
     private void CompleteIfDone()
     {
-        if (_state != State.Running && _outstanding == 0)
+        if (_state != State.Running && Volatile.Read(ref _outstanding) == 0)
         {
             _joined.TrySetResult(true);
         }
     }
 
-    private abstract class WorkItem
+    private interface IWorkItem
     {
         // Never throws: the outcome goes to the item's task.
-        public abstract Task Run(CancellationToken cancellationToken);
+        Task Run(CancellationToken cancellationToken);
 
-        public abstract void Cancel(CancellationToken cancellationToken);
+        void Cancel(CancellationToken cancellationToken);
     }
 
-    private abstract class WorkItem<T> : WorkItem
+    // The work item is its own TaskCompletionSource: one allocation less per item.
+    private abstract class WorkItem<T> : TaskCompletionSource<T>, IWorkItem
     {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        protected WorkItem()
+            : base(TaskCreationOptions.RunContinuationsAsynchronously)
+        {
+        }
 
-        public Task<T> Task => _completion.Task;
+        public abstract Task Run(CancellationToken cancellationToken);
 
-        public override void Cancel(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
-
-        protected void Succeed(T result) => _completion.TrySetResult(result);
+        public void Cancel(CancellationToken cancellationToken) => TrySetCanceled(cancellationToken);
 
         protected void Fail(Exception exception, CancellationToken cancellationToken)
         {
             if (exception is OperationCanceledException oce && (oce.CancellationToken == cancellationToken || cancellationToken.IsCancellationRequested))
             {
-                _completion.TrySetCanceled(oce.CancellationToken);
+                TrySetCanceled(oce.CancellationToken);
             }
             else
             {
-                _completion.TrySetException(exception);
+                TrySetException(exception);
             }
         }
     }
@@ -411,7 +415,33 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         {
             try
             {
-                Succeed(_body(_state));
+                TrySetResult(_body(_state));
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, cancellationToken);
+            }
+
+            return System.Threading.Tasks.Task.CompletedTask;
+        }
+    }
+
+    private sealed class MapItem<TSource, TResult> : WorkItem<TResult>
+    {
+        private readonly Func<TSource, TResult> _selector;
+        private readonly TSource _item;
+
+        public MapItem(Func<TSource, TResult> selector, TSource item)
+        {
+            _selector = selector;
+            _item = item;
+        }
+
+        public override Task Run(CancellationToken cancellationToken)
+        {
+            try
+            {
+                TrySetResult(_selector(_item));
             }
             catch (Exception ex)
             {
@@ -437,7 +467,7 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         {
             try
             {
-                Succeed(await _body(_state, cancellationToken).ConfigureAwait(false));
+                TrySetResult(await _body(_state, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex)
             {

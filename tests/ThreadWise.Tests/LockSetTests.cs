@@ -78,6 +78,39 @@ public class LockSetTests
         Assert.Equal(1, gate.CurrentCount);
     }
 
+    [Theory]
+    [InlineData(0, 1, 2)]
+    [InlineData(2, 1, 0)]
+    [InlineData(1, 0, 2)]
+    [InlineData(0, 0, 1)]
+    [InlineData(1, 0, 1)]
+    [InlineData(2, 2, 2)]
+    public void Enter_Three_AnyOrderAndDuplicates_HoldsEachOnce(int i, int j, int k)
+    {
+        var gates = new[] { new SemaphoreSlim(1, 1), new SemaphoreSlim(1, 1), new SemaphoreSlim(1, 1) };
+        var distinct = new[] { i, j, k }.Distinct().Count();
+        using (var scope = LockSet.Enter(gates[i], gates[j], gates[k]))
+        {
+            Assert.Equal(distinct, scope.Count);
+            Assert.Equal(3 - distinct, gates.Count(g => g.CurrentCount == 1));
+        }
+
+        Assert.All(gates, g => Assert.Equal(1, g.CurrentCount));
+    }
+
+    [Fact]
+    public void Enter_Many_ReleasesAll()
+    {
+        var gates = Enumerable.Range(0, 6).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        using (var scope = LockSet.Enter(gates.Reverse().Cast<object>().Append(gates[2]).ToArray()))
+        {
+            Assert.Equal(6, scope.Count);
+            Assert.All(gates, g => Assert.Equal(0, g.CurrentCount));
+        }
+
+        Assert.All(gates, g => Assert.Equal(1, g.CurrentCount));
+    }
+
     [Fact]
     public void Enter_Semaphores_UseWaitAndRelease()
     {

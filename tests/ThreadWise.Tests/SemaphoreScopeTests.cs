@@ -36,6 +36,25 @@ public class SemaphoreScopeTests
     }
 
     [Fact]
+    public async Task EnterAsync_AlternatingSemaphores_EachScopeReleasesItsOwn()
+    {
+        using var s1 = new SemaphoreSlim(1, 1);
+        using var s2 = new SemaphoreSlim(1, 1);
+        for (var i = 0; i < 3; i++)
+        {
+            var a = await s1.EnterAsync();
+            var b = await s2.EnterAsync();
+            Assert.Same(s1, a.Semaphore);
+            Assert.Same(s2, b.Semaphore);
+            a.Dispose();
+            Assert.Equal(1, s1.CurrentCount);
+            Assert.Equal(0, s2.CurrentCount);
+            b.Dispose();
+            Assert.Equal(1, s2.CurrentCount);
+        }
+    }
+
+    [Fact]
     public async Task EnterAsync_Contended_WaitsForRelease()
     {
         using var gate = new SemaphoreSlim(1, 1);
