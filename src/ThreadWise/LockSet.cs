@@ -373,8 +373,16 @@ public static class LockSet
         return identity.Id;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Acquire(object lockObject)
     {
+        // Fast path: the usual `private readonly object _gate = new();` needs no further type tests.
+        if (lockObject.GetType() == typeof(object))
+        {
+            Monitor.Enter(lockObject);
+            return;
+        }
+
         switch (lockObject)
         {
             case SemaphoreSlim semaphore:
@@ -391,11 +399,18 @@ public static class LockSet
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Release(object lockObject, LockOrderValidator.HeldLock? tracking)
     {
         if (tracking is not null)
         {
             LockOrderValidator.OnReleased(tracking);
+        }
+
+        if (lockObject.GetType() == typeof(object))
+        {
+            Monitor.Exit(lockObject);
+            return;
         }
 
         switch (lockObject)
