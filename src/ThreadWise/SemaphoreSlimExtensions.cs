@@ -187,7 +187,16 @@ public static class SemaphoreSlimExtensions
     {
         // Runs synchronously in the caller's execution context, so the held-lock record is visible to the caller's
         // later acquisitions (it flows across its awaits).
-        var tracking = LockOrderValidator.OnAcquiring(semaphore, threadAffine: false);
+        LockOrderValidator.HeldLock tracking;
+        try
+        {
+            tracking = LockOrderValidator.OnAcquiring(semaphore, threadAffine: false);
+        }
+        catch (LockOrderViolationException ex)
+        {
+            return Task.FromException<SemaphoreScope>(ex);
+        }
+
         Task<bool> wait;
         try
         {

@@ -104,6 +104,39 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Queues asynchronous work; it occupies a worker until its task completes.</summary>
+    /// <param name="function">The work.</param>
+    /// <returns>A task that completes with the work's task, or is cancelled by <see cref="Terminate"/> before it started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    /// <remarks>This overload makes <c>Submit(async () =&gt; …)</c> wait for the asynchronous work (rather than
+    /// treating the returned task as a finished result).</remarks>
+    public Task Submit(Func<Task> function)
+    {
+        if (function is null)
+        {
+            throw new ArgumentNullException(nameof(function));
+        }
+
+        return Enqueue(new AsyncItem<bool>(async (f, _) => { await ((Func<Task>)f)().ConfigureAwait(false); return true; }, function));
+    }
+
+    /// <summary>Queues asynchronous work that produces a result; it occupies a worker until its task completes.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="function">The work.</param>
+    /// <returns>A task with the work's result, or cancelled by <see cref="Terminate"/> before it started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public Task<T> Submit<T>(Func<Task<T>> function)
+    {
+        if (function is null)
+        {
+            throw new ArgumentNullException(nameof(function));
+        }
+
+        return Enqueue(new AsyncItem<T>(static (f, _) => ((Func<Task<T>>)f)(), function));
+    }
+
+    /// <summary>Queues asynchronous work; it occupies a worker until its task completes.</summary>
     /// <param name="function">The work; its token is cancelled by <see cref="Terminate"/>.</param>
     /// <returns>A task that completes with the work's task, or is cancelled by <see cref="Terminate"/> before it started.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>

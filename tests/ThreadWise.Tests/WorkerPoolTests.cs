@@ -33,6 +33,32 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public async Task Submit_AsyncLambdaWithoutToken_WaitsForTheWork_AndOccupiesTheWorker()
+    {
+        var pool = new WorkerPool(1);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var first = pool.Submit(async () =>
+        {
+            await Task.Delay(30);
+            order.Enqueue("first done");
+        });
+        var second = pool.Submit(async () =>
+        {
+            await Task.Yield();
+            order.Enqueue("second");
+            return 5;
+        });
+        Task<int> typed = second;
+        Assert.Equal(5, await typed.Bounded());
+        await first.Bounded();
+        Assert.Equal(new[] { "first done", "second" }, order);
+        var failing = pool.Submit(async () => { await Task.Yield(); throw new TimeoutException(); });
+        await Assert.ThrowsAsync<TimeoutException>(() => failing.Bounded());
+        pool.Close();
+        await pool.JoinAsync().Bounded();
+    }
+
+    [Fact]
     public void Join_BeforeClose_Throws_WithGuidance()
     {
         using var pool = new WorkerPool(1);
@@ -63,7 +89,8 @@ public class WorkerPoolTests
     public async Task Exception_SurfacesInItsTask_OtherWorkContinues()
     {
         var pool = new WorkerPool(2);
-        var bad = pool.Submit<int>(() => throw new InvalidOperationException("boom"));
+        Func<int> boom = () => throw new InvalidOperationException("boom");
+        var bad = pool.Submit(boom);
         var good = pool.Submit(() => 7);
         pool.Close();
         await pool.JoinAsync().Bounded();
