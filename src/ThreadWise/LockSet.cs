@@ -17,6 +17,9 @@ namespace ThreadWise;
 /// <para>The global order is: explicit rank first (<see cref="SetRank"/>; unranked objects have rank 0), then a stable
 /// per-object identity. A lock named twice is taken once. When an acquisition throws, the locks already taken are
 /// released before the exception propagates.</para>
+/// <para>Take every lock a critical section needs in one <c>Enter</c> call: nesting a second <see cref="LockSet"/>
+/// scope (or a <c>lock</c>) inside the first reintroduces an order of its own. <see cref="LockOrderValidator"/>
+/// reports such nested inversions.</para>
 /// <para>Monitors and <c>Lock</c>s are owned by a thread: dispose the scope on the thread that entered it (no
 /// <c>await</c> inside the scope when it contains monitors).</para>
 /// </remarks>

@@ -219,19 +219,19 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     /// to running asynchronous work is cancelled. Running synchronous work finishes. Idempotent.</summary>
     public void Terminate()
     {
-        List<IWorkItem> dropped;
         lock (_gate)
         {
             _state = State.Terminated;
-            dropped = new List<IWorkItem>(_queue);
-            _queue.Clear();
-            Interlocked.Add(ref _outstanding, -dropped.Count);
-            CompleteIfDone();
-        }
+            var dropped = _queue.Count;
+            while (_queue.Count > 0)
+            {
+                // Continuations run asynchronously, so cancelling under the lock runs no user code here; and the
+                // items are cancelled before Join can return.
+                _queue.Dequeue().Cancel(_terminate.Token);
+            }
 
-        foreach (var item in dropped)
-        {
-            item.Cancel(_terminate.Token);
+            Interlocked.Add(ref _outstanding, -dropped);
+            CompleteIfDone();
         }
 
         try
