@@ -15,8 +15,11 @@ namespace ThreadWise;
 /// later) with <c>Enter</c>/<c>Exit</c>, and any other object with <see cref="Monitor"/> (the same monitor a
 /// <c>lock (obj)</c> statement uses, so <see cref="LockSet"/> and plain <c>lock</c> users exclude each other).</para>
 /// <para>The global order is: explicit rank first (<see cref="SetRank"/>; unranked objects have rank 0), then a stable
-/// per-object identity. A lock named twice is taken once. When an acquisition throws, the locks already taken are
-/// released before the exception propagates.</para>
+/// per-object identity; a <see cref="LockSet"/> waits for locks only in that order. (Two- and three-lock sets are
+/// first tried in argument order without waiting at all, which cannot deadlock; if any is busy, everything taken is
+/// released and the set is taken in the global order. With <see cref="LockOrderValidator"/> enabled the global order
+/// is always used.) A lock named twice is taken once. When
+/// an acquisition throws, the locks already taken are released before the exception propagates.</para>
 /// <para>Take every lock a critical section needs in one <c>Enter</c> call: nesting a second <see cref="LockSet"/>
 /// scope (or a <c>lock</c>) inside the first reintroduces an order of its own. <see cref="LockOrderValidator"/>
 /// reports such nested inversions.</para>
@@ -83,7 +86,70 @@ public static class LockSet
             return EnterOrdered(first, null);
         }
 
+        if (!LockOrderValidator.IsEnabled && TryEnterWithoutWaitingWhileHolding(first, second))
+        {
+            return new Scope(first, second, null, null, 2, null);
+        }
+
         return Compare(first, second) <= 0 ? EnterOrdered(first, second) : EnterOrdered(second, first);
+    }
+
+    // The uncontended fast path: *try* each lock in argument order without waiting. A thread never waits here, so
+    // this path cannot take part in a deadlock; when a try fails, everything taken is released and the caller takes
+    // the set in the global order (the only place a LockSet waits). It needs no ordering key, so plain monitors
+    // keep their cheap thin-lock form.
+    private static bool TryEnterWithoutWaitingWhileHolding(object first, object second)
+    {
+        if (!TryAcquire(first))
+        {
+            return false;
+        }
+
+        bool took;
+        try
+        {
+            took = TryAcquire(second);
+        }
+        catch
+        {
+            Release(first, null);
+            throw;
+        }
+
+        if (!took)
+        {
+            Release(first, null);
+        }
+
+        return took;
+    }
+
+    private static bool TryEnterWithoutWaitingWhileHolding(object first, object second, object third)
+    {
+        if (!TryEnterWithoutWaitingWhileHolding(first, second))
+        {
+            return false;
+        }
+
+        bool took;
+        try
+        {
+            took = TryAcquire(third);
+        }
+        catch
+        {
+            Release(second, null);
+            Release(first, null);
+            throw;
+        }
+
+        if (!took)
+        {
+            Release(second, null);
+            Release(first, null);
+        }
+
+        return took;
     }
 
     /// <summary>Acquires three locks in the global order and returns a scope that releases them all.</summary>
@@ -107,6 +173,12 @@ public static class LockSet
         if (third is null)
         {
             throw new ArgumentNullException(nameof(third));
+        }
+
+        if (!LockOrderValidator.IsEnabled && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
+            && TryEnterWithoutWaitingWhileHolding(first, second, third))
+        {
+            return new Scope(first, second, third, null, 3, null);
         }
 
         // A three-element sorting network, then duplicates dropped: no allocation.
@@ -399,6 +471,27 @@ public static class LockSet
             default:
                 Monitor.Enter(lockObject);
                 break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryAcquire(object lockObject)
+    {
+        if (lockObject.GetType() == typeof(object))
+        {
+            return Monitor.TryEnter(lockObject);
+        }
+
+        switch (lockObject)
+        {
+            case SemaphoreSlim semaphore:
+                return semaphore.Wait(0);
+#if NET9_0_OR_GREATER
+            case Lock l:
+                return l.TryEnter();
+#endif
+            default:
+                return Monitor.TryEnter(lockObject);
         }
     }
 

@@ -35,28 +35,58 @@ public class LockSetTests
     }
 
     [Fact]
-    public void Enter_ExplicitRank_DecidesOrder()
+    public async Task Enter_ExplicitRank_DecidesTheGlobalOrder()
     {
-        var low = new SemaphoreSlim(1, 1);
-        var high = new SemaphoreSlim(1, 1);
-        LockSet.SetRank(low, -10);
-        LockSet.SetRank(high, 10);
-        Assert.Equal(-10, LockSet.GetRank(low));
-        // Ranks are observable through the acquisition order: only low is free at first, so a LockSet that tried
-        // high first would block; with low first it takes low, then waits on high.
-        high.Wait();
+        var ranked10 = new SemaphoreSlim(1, 1);
+        var rankedMinus10 = new SemaphoreSlim(1, 1);
+        LockSet.SetRank(ranked10, 10);
+        LockSet.SetRank(rankedMinus10, -10);
+        Assert.Equal(10, LockSet.GetRank(ranked10));
+        Assert.Equal(0, LockSet.GetRank(new object()));
+        Assert.Equal(new object[] { rankedMinus10, ranked10 }, LockSet.Order(new object[] { ranked10, rankedMinus10 }, out _));
+
+        // Contended: the try-without-waiting fast path fails at once, and the set is taken in rank order: the lower
+        // rank is held while waiting for the higher one, although the arguments name the higher one first.
+        ranked10.Wait();
         var entered = Task.Run(() =>
         {
-            using (LockSet.Enter(high, low))
+            using (LockSet.Enter(ranked10, rankedMinus10))
             {
             }
         });
-        SpinWait.SpinUntil(() => low.CurrentCount == 0, TestTimeouts.Bound);
-        Assert.Equal(0, low.CurrentCount);
-        high.Release();
-        Assert.True(entered.Wait(TestTimeouts.Bound));
-        Assert.Equal(1, low.CurrentCount);
-        Assert.Equal(1, high.CurrentCount);
+        Assert.True(SpinWait.SpinUntil(() => rankedMinus10.CurrentCount == 0, TestTimeouts.Bound));
+        ranked10.Release();
+        await entered.Bounded();
+        Assert.Equal(1, rankedMinus10.CurrentCount);
+        Assert.Equal(1, ranked10.CurrentCount);
+    }
+
+    [Fact]
+    public async Task Enter_Contended_FallsBackToGlobalOrder_AndCompletes()
+    {
+        object a = new(), b = new();
+        var order = LockSet.Order(new[] { a, b }, out _);
+        var release = new ManualResetEventSlim();
+        var holder = Task.Run(() =>
+        {
+            lock (order[1])
+            {
+                release.Wait(TestTimeouts.Bound);
+            }
+        });
+        await Task.Delay(20);
+        var entered = Task.Run(() =>
+        {
+            using (LockSet.Enter(order[1], order[0]))
+            {
+                return Monitor.IsEntered(order[0]) && Monitor.IsEntered(order[1]);
+            }
+        });
+        await Task.Delay(30);
+        Assert.False(entered.IsCompleted);
+        release.Set();
+        Assert.True(await entered.Bounded());
+        await holder.Bounded();
     }
 
     [Fact]
