@@ -189,17 +189,21 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         }
 
         ThrowIfNotRunning();
-        var tasks = new List<Task<TResult>>();
-        foreach (var item in source)
+        var items = source as IReadOnlyList<T> ?? new List<T>(source);
+        if (items.Count == 0)
         {
-            tasks.Add(Enqueue(new MapItem<T, TResult>(selector, item)));
+            return Task.FromResult<IReadOnlyList<TResult>>(Array.Empty<TResult>());
         }
 
-        return Collect(tasks);
-    }
+        // One shared completion for the whole map instead of one task per item.
+        var batch = new MapBatch<TResult>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            EnqueueItem(new MapItem<T, TResult>(batch, selector, items[i], i));
+        }
 
-    private static async Task<IReadOnlyList<TResult>> Collect<TResult>(List<Task<TResult>> tasks) =>
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        return batch.Task;
+    }
 
     /// <summary>Stops accepting work; work already submitted still runs. Idempotent.</summary>
     public void Close()
@@ -322,6 +326,12 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
 
     private Task<T> Enqueue<T>(WorkItem<T> item)
     {
+        EnqueueItem(item);
+        return item.Task;
+    }
+
+    private void EnqueueItem(IWorkItem item)
+    {
         bool startWorker;
         lock (_gate)
         {
@@ -343,8 +353,6 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         {
             _ = Task.Run(RunWorker);
         }
-
-        return item.Task;
     }
 
     private async Task RunWorker()
@@ -459,29 +467,107 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         }
     }
 
-    private sealed class MapItem<TSource, TResult> : WorkItem<TResult>
+    private sealed class MapBatch<TResult> : TaskCompletionSource<IReadOnlyList<TResult>>
     {
-        private readonly Func<TSource, TResult> _selector;
-        private readonly TSource _item;
+        private readonly TResult[] _results;
+        private List<Exception>? _exceptions;
+        private CancellationToken _canceledBy;
+        private bool _canceled;
+        private int _remaining;
 
-        public MapItem(Func<TSource, TResult> selector, TSource item)
+        public MapBatch(int count)
+            : base(TaskCreationOptions.RunContinuationsAsynchronously)
         {
-            _selector = selector;
-            _item = item;
+            _results = new TResult[count];
+            _remaining = count;
         }
 
-        public override Task Run(CancellationToken cancellationToken)
+        public void SetResult(int index, TResult result) => _results[index] = result;
+
+        public void Fail(Exception exception, CancellationToken cancellationToken)
+        {
+            lock (_results)
+            {
+                if (exception is OperationCanceledException oce && (oce.CancellationToken == cancellationToken || cancellationToken.IsCancellationRequested))
+                {
+                    _canceled = true;
+                    _canceledBy = oce.CancellationToken;
+                }
+                else
+                {
+                    (_exceptions ??= new List<Exception>()).Add(exception);
+                }
+            }
+        }
+
+        public void Cancel(CancellationToken cancellationToken)
+        {
+            lock (_results)
+            {
+                _canceled = true;
+                _canceledBy = cancellationToken;
+            }
+        }
+
+        public void ItemFinished()
+        {
+            if (Interlocked.Decrement(ref _remaining) != 0)
+            {
+                return;
+            }
+
+            lock (_results)
+            {
+                if (_exceptions is not null)
+                {
+                    TrySetException(_exceptions);
+                }
+                else if (_canceled)
+                {
+                    TrySetCanceled(_canceledBy);
+                }
+                else
+                {
+                    TrySetResult(_results);
+                }
+            }
+        }
+    }
+
+    private sealed class MapItem<TSource, TResult> : IWorkItem
+    {
+        private readonly MapBatch<TResult> _batch;
+        private readonly Func<TSource, TResult> _selector;
+        private readonly TSource _item;
+        private readonly int _index;
+
+        public MapItem(MapBatch<TResult> batch, Func<TSource, TResult> selector, TSource item, int index)
+        {
+            _batch = batch;
+            _selector = selector;
+            _item = item;
+            _index = index;
+        }
+
+        public Task Run(CancellationToken cancellationToken)
         {
             try
             {
-                TrySetResult(_selector(_item));
+                _batch.SetResult(_index, _selector(_item));
             }
             catch (Exception ex)
             {
-                Fail(ex, cancellationToken);
+                _batch.Fail(ex, cancellationToken);
             }
 
-            return System.Threading.Tasks.Task.CompletedTask;
+            _batch.ItemFinished();
+            return Task.CompletedTask;
+        }
+
+        public void Cancel(CancellationToken cancellationToken)
+        {
+            _batch.Cancel(cancellationToken);
+            _batch.ItemFinished();
         }
     }
 

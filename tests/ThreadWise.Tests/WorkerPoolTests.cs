@@ -158,6 +158,40 @@ public class WorkerPoolTests
     }
 
     [Fact]
+    public async Task Map_Empty_And_Terminated_Midway()
+    {
+        await using (var pool = new WorkerPool(1))
+        {
+            Assert.Empty(await pool.Map(Array.Empty<int>(), x => x).Bounded());
+        }
+
+        var blocking = new WorkerPool(1);
+        using var release = new ManualResetEventSlim();
+        using var started = new ManualResetEventSlim();
+        var first = blocking.Submit(() =>
+        {
+            started.Set();
+            return release.Wait(TestTimeouts.Bound);
+        });
+        Assert.True(started.Wait(TestTimeouts.Bound));
+        var mapped = blocking.Map(Enumerable.Range(0, 10), x => x);
+        blocking.Terminate();
+        release.Set();
+        Assert.True(blocking.Join(TestTimeouts.Bound));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => mapped.Bounded());
+        Assert.True(await first);
+    }
+
+    [Fact]
+    public async Task Map_FaultsWhenAnItemFaults_WithEveryException()
+    {
+        await using var pool = new WorkerPool(2);
+        var task = pool.Map(new[] { 1, 0, 2, 0 }, x => 10 / x);
+        await Assert.ThrowsAnyAsync<DivideByZeroException>(() => task.Bounded());
+        Assert.Equal(2, task.Exception!.InnerExceptions.Count);
+    }
+
+    [Fact]
     public async Task Map_FaultsWhenAnItemFaults()
     {
         await using var pool = new WorkerPool(2);
