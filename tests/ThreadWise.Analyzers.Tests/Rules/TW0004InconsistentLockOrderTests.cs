@@ -1,0 +1,938 @@
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using ThreadWise.Analyzers.Tests.Meta;
+using ThreadWise.Analyzers.Tests.Verifiers;
+using Xunit;
+using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0004InconsistentLockOrderAnalyzer>;
+
+namespace ThreadWise.Analyzers.Tests.Rules;
+
+public class TW0004InconsistentLockOrderTests
+{
+    // ---- positives -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Reports_NestedLocksInOppositeOrder_BothSites()
+    {
+        const string source = """
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post()
+                {
+                    lock (_ledger)
+                    {
+                        lock ({|#0:_audit|})
+                        {
+                        }
+                    }
+                }
+
+                public void Reconcile()
+                {
+                    lock (_audit)
+                    {
+                        lock ({|#1:_ledger|})
+                        {
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'Post'", "_audit", "_ledger", "", "'Reconcile' takes them in the opposite order at line 20"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Reconcile'", "_ledger", "_audit", "", "'Post' takes them in the opposite order at line 10"));
+    }
+
+    [Fact]
+    public Task Reports_ThroughACall_WithTheCallPath()
+    {
+        const string source = """
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post()
+                {
+                    lock (_ledger)
+                    {
+                        {|#0:WriteAudit()|};
+                    }
+                }
+
+                private void WriteAudit()
+                {
+                    lock (_audit)
+                    {
+                    }
+                }
+
+                public void Reconcile()
+                {
+                    lock (_audit)
+                    {
+                        lock ({|#1:_ledger|})
+                        {
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'Post'", "_audit", "_ledger", " (via 'WriteAudit')", "'Reconcile' takes them in the opposite order at line 25"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Reconcile'", "_ledger", "_audit", "", "'Post' takes them in the opposite order at line 10 (via 'WriteAudit')"));
+    }
+
+    [Fact]
+    public Task Reports_CourseExample_FooCallsLastOfTheOtherObject()
+    {
+        // The course's A.foo(b) holds a's lock and calls b.last(); B.bar(a) holds b's lock and calls a.last().
+        const string source = """
+            using System.Threading;
+
+            class A
+            {
+                private readonly object _lock = new object();
+
+                public void Foo(B b)
+                {
+                    lock (_lock)
+                    {
+                        Thread.Sleep(200);
+                        {|#0:b.Last()|};
+                    }
+                }
+
+                public void Last()
+                {
+                    lock (_lock) { }
+                }
+            }
+
+            class B
+            {
+                private readonly object _lock = new object();
+
+                public void Bar(A a)
+                {
+                    lock (_lock)
+                    {
+                        Thread.Sleep(200);
+                        {|#1:a.Last()|};
+                    }
+                }
+
+                public void Last()
+                {
+                    lock (_lock) { }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'Foo'", "_lock", "_lock", " (via 'Last')", "'Bar' takes them in the opposite order at line 31 (via 'Last')"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Bar'", "_lock", "_lock", " (via 'Last')", "'Foo' takes them in the opposite order at line 12 (via 'Last')"));
+    }
+
+    [Fact]
+    public Task Reports_TransitiveCallChain()
+    {
+        const string source = """
+            class C
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+
+                public void First()
+                {
+                    lock (s_a)
+                    {
+                        {|#0:Step1()|};
+                    }
+                }
+
+                private void Step1() => Step2();
+
+                private void Step2()
+                {
+                    lock (s_b) { }
+                }
+
+                public void Second()
+                {
+                    lock (s_b)
+                    {
+                        lock ({|#1:s_a|}) { }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'First'", "s_b", "s_a", " (via 'Step1' → 'Step2')", "'Second' takes them in the opposite order at line 25"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Second'", "s_a", "s_b", "", "'First' takes them in the opposite order at line 10 (via 'Step1' → 'Step2')"));
+    }
+
+    [Fact]
+    public Task Reports_ThreeLockCycle_OnEverySite()
+    {
+        const string source = """
+            class Dining
+            {
+                private static readonly object s_one = new object();
+                private static readonly object s_two = new object();
+                private static readonly object s_three = new object();
+
+                public void A() { lock (s_one) { lock ({|#0:s_two|}) { } } }
+
+                public void B() { lock (s_two) { lock ({|#1:s_three|}) { } } }
+
+                public void C() { lock (s_three) { lock ({|#2:s_one|}) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'A'", "s_two", "s_one", "",
+                "'B' takes 's_three' while holding 's_two' at line 9, and 'C' takes 's_one' while holding 's_three' at line 11"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(2).WithArguments("'B'", "s_three", "s_two", "",
+                "'C' takes 's_one' while holding 's_three' at line 11, and 'A' takes 's_two' while holding 's_one' at line 7"),
+            Verify.Diagnostic().WithLocation(2).WithLocation(0).WithArguments("'C'", "s_one", "s_three", "",
+                "'A' takes 's_two' while holding 's_one' at line 7, and 'B' takes 's_three' while holding 's_two' at line 9"));
+    }
+
+    [Fact]
+    public Task Reports_MixedPrimitives_MonitorAndSemaphoreSlim()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                private readonly object _index = new object();
+                private readonly SemaphoreSlim _file = new SemaphoreSlim(1, 1);
+
+                public async Task SaveAsync()
+                {
+                    await _file.WaitAsync();
+                    try
+                    {
+                        {|#0:Monitor.Enter(_index)|};
+                        try { } finally { Monitor.Exit(_index); }
+                    }
+                    finally
+                    {
+                        _file.Release();
+                    }
+                }
+
+                public void Rebuild()
+                {
+                    lock (_index)
+                    {
+                        {|#1:_file.Wait()|};
+                        try { } finally { _file.Release(); }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'SaveAsync'", "_index", "_file", "", "'Rebuild' takes them in the opposite order at line 27"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Rebuild'", "_file", "_index", "", "'SaveAsync' takes them in the opposite order at line 14"));
+    }
+
+    [Fact]
+    public Task Reports_MixedPrimitives_LockMutexAndReaderWriterLock()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Cache
+            {
+                private readonly Lock _gate = new Lock();
+                private readonly Mutex _file = new Mutex();
+                private readonly ReaderWriterLockSlim _table = new ReaderWriterLockSlim();
+
+                public void Load()
+                {
+                    using (_gate.EnterScope())
+                    {
+                        {|#0:_file.WaitOne()|};
+                        try { } finally { _file.ReleaseMutex(); }
+                    }
+                }
+
+                public void Save()
+                {
+                    _file.WaitOne();
+                    try
+                    {
+                        {|#1:_table.EnterWriteLock()|};
+                        try { } finally { _table.ExitWriteLock(); }
+                    }
+                    finally
+                    {
+                        _file.ReleaseMutex();
+                    }
+                }
+
+                public void Flush()
+                {
+                    _table.EnterReadLock();
+                    try
+                    {
+                        lock ({|#2:_gate|}) { }
+                    }
+                    finally
+                    {
+                        _table.ExitReadLock();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'Load'", "_file", "_gate", "",
+                "'Save' takes '_table' while holding '_file' at line 23, and 'Flush' takes '_gate' while holding '_table' at line 37"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(2).WithArguments("'Save'", "_table", "_file", "",
+                "'Flush' takes '_gate' while holding '_table' at line 37, and 'Load' takes '_file' while holding '_gate' at line 13"),
+            Verify.Diagnostic().WithLocation(2).WithLocation(0).WithArguments("'Flush'", "_gate", "_table", "",
+                "'Load' takes '_file' while holding '_gate' at line 13, and 'Save' takes '_table' while holding '_file' at line 23"));
+    }
+
+    [Fact]
+    public Task Reports_Transfer_SameFieldOfTwoParameters()
+    {
+        const string source = """
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public static void Transfer(Account from, Account to, decimal amount)
+                {
+                    if (amount > from._balance)
+                    {
+                        return;
+                    }
+
+                    lock (from._sync)
+                    {
+                        lock ({|#0:to._sync|})
+                        {
+                            from._balance -= amount;
+                            to._balance += amount;
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Transfer'", "to._sync", "from._sync", "",
+                "a concurrent call with the two 'Account' instances swapped takes them in the opposite order"));
+    }
+
+    [Fact]
+    public Task Reports_Transfer_ThisAndParameter_NestedAndThroughACall()
+    {
+        const string source = """
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public void TransferTo(Account other, decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        lock ({|#0:other._sync|})
+                        {
+                            _balance -= amount;
+                            other._balance += amount;
+                        }
+                    }
+                }
+
+                public void Send(Account other, decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        _balance -= amount;
+                        {|#1:other.Deposit(amount)|};
+                    }
+                }
+
+                private void Deposit(decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        _balance += amount;
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'TransferTo'", "other._sync", "_sync", "",
+                "a concurrent call with the two 'Account' instances swapped takes them in the opposite order"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("'Send'", "other._sync", "_sync", " (via 'Deposit')",
+                "a concurrent call with the two 'Account' instances swapped takes them in the opposite order"));
+    }
+
+    [Fact]
+    public Task Reports_Transfer_LocalsFromParameters()
+    {
+        const string source = """
+            class Account { public readonly object Sync = new object(); }
+
+            class Bank
+            {
+                private readonly Account[] _accounts = new Account[10];
+
+                public void Transfer(int fromIndex, int toIndex)
+                {
+                    var from = _accounts[fromIndex];
+                    var to = _accounts[toIndex];
+                    lock (from.Sync)
+                    {
+                        lock ({|#0:to.Sync|}) { }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithArguments("'Transfer'", "to.Sync", "from.Sync", "",
+                "a concurrent call with the two 'Account' instances swapped takes them in the opposite order"));
+    }
+
+    [Fact]
+    public Task Reports_InLambdas_StaticLocks()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            static class Program
+            {
+                private static readonly object s_left = new object();
+                private static readonly object s_right = new object();
+
+                public static void Run()
+                {
+                    var t1 = Task.Run(() => { lock (s_left) { lock ({|#0:s_right|}) { } } });
+                    var t2 = Task.Run(() => { lock (s_right) { lock ({|#1:s_left|}) { } } });
+                    Task.WaitAll(t1, t2);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("a lambda in 'Run'", "s_right", "s_left", "",
+                "a lambda in 'Run' takes them in the opposite order at line 11"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("a lambda in 'Run'", "s_left", "s_right", "",
+                "a lambda in 'Run' takes them in the opposite order at line 10"));
+    }
+
+    [Fact]
+    public Task Reports_FixedInstancesThroughFields_BothOrders()
+    {
+        const string source = """
+            class Node { public readonly object Sync = new object(); }
+
+            class Pair
+            {
+                private readonly Node _left = new Node();
+                private readonly Node _right = new Node();
+
+                public void A() { lock (_left.Sync) { lock ({|#0:_right.Sync|}) { } } }
+
+                public void B() { lock (_right.Sync) { lock ({|#1:_left.Sync|}) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'A'", "_right.Sync", "_left.Sync", "",
+                "they are taken in the opposite order at line 10"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'B'", "_left.Sync", "_right.Sync", "",
+                "they are taken in the opposite order at line 8"));
+    }
+
+    [Fact]
+    public Task Reports_AcrossFiles_NamesTheOtherFile()
+    {
+        var test = new Verify.Test();
+        test.TestState.Sources.Add(("/Post.cs", """
+            partial class Bank
+            {
+                private static readonly object s_ledger = new object();
+                private static readonly object s_audit = new object();
+
+                public void Post() { lock (s_ledger) { lock ({|#0:s_audit|}) { } } }
+            }
+            """));
+        test.TestState.Sources.Add(("/Reconcile.cs", """
+            partial class Bank
+            {
+                public void Reconcile()
+                {
+                    lock (s_audit)
+                    {
+                        lock ({|#1:s_ledger|}) { }
+                    }
+                }
+            }
+            """));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'Post'", "s_audit", "s_ledger", "",
+            "'Reconcile' takes them in the opposite order at line 7 of Reconcile.cs"));
+        test.ExpectedDiagnostics.Add(Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'Reconcile'", "s_ledger", "s_audit", "",
+            "'Post' takes them in the opposite order at line 6 of Post.cs"));
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Reports_OnNet80()
+    {
+        const string source = """
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                void M() { lock (_a) { lock ({|#0:_b|}) { } } }
+                void N() { lock (_b) { lock ({|#1:_a|}) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source, TargetFramework.Net80,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'M'", "_b", "_a", "", "'N' takes them in the opposite order at line 6"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'N'", "_a", "_b", "", "'M' takes them in the opposite order at line 5"));
+    }
+
+    [Fact]
+    public async Task Reports_LargeCompilation_ChainOf3000MethodsWithOneInversion()
+    {
+        // Method i holds lock i and calls method i+1 (so lock i is held while every later lock is taken); a last method
+        // takes the last lock, then the first: one cycle through all 3,000 locks, reported at each of its 3,000 sites.
+        const int count = 3000;
+        var source = new StringBuilder("class Chain\n{\n");
+        for (var i = 0; i < count; i++)
+        {
+            source.Append($"    private readonly object _l{i} = new object();\n");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var call = i + 1 < count ? $"M{i + 1}();" : string.Empty;
+            source.Append($"    public void M{i}() {{ lock (_l{i}) {{ {call} }} }}\n");
+        }
+
+        source.Append($"    public void Back() {{ lock (_l{count - 1}) {{ lock (_l0) {{ }} }} }}\n");
+        source.Append("    public void Fine() { lock (_l0) { lock (_l1) { } } }\n}\n");
+
+        var result = AnalyzerRunner.Run(new[] { ("Chain.cs", source.ToString()) });
+        Assert.Empty(result.Exceptions);
+        var lines = result.Diagnostics.Where(d => d.Id == "TW0004")
+            .Select(d => d.Location.GetLineSpan().StartLinePosition.Line + 1)
+            .OrderBy(l => l)
+            .ToList();
+
+        // Calls M1..M2999 (lines count+3 .. 2*count+1), the inner lock of Back, and Fine (its l0→l1 is in the cycle too).
+        var expected = Enumerable.Range(count + 3, count - 1).Append((2 * count) + 3).Append((2 * count) + 4).ToList();
+        Assert.Equal(expected, lines);
+        await Task.CompletedTask;
+    }
+
+    // ---- negatives -------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task NoDiagnostic_ConsistentOrderEverywhere()
+    {
+        const string source = """
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post() { lock (_ledger) { lock (_audit) { } } }
+
+                public void Reconcile() { lock (_ledger) { WriteAudit(); } }
+
+                private void WriteAudit() { lock (_audit) { } }
+
+                public void Audit() { lock (_audit) { } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_ReenteringTheSameLock()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private readonly Lock _gate = new Lock();
+
+                public void A() { lock (_sync) { lock (_sync) { B(); } } }
+
+                public void B() { lock (_sync) { A(); } }
+
+                public void D() { using (_gate.EnterScope()) { lock (_gate) { } } }
+
+                public void E(C other) { lock (other._sync) { other.B(); } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_LocksTakenOneAfterAnother()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                public void M()
+                {
+                    lock (_a) { }
+                    lock (_b) { }
+                }
+
+                public void N()
+                {
+                    lock (_b) { }
+                    Monitor.Enter(_a);
+                    try { } finally { Monitor.Exit(_a); }
+                    lock (_b) { }
+                }
+
+                public void P()
+                {
+                    Monitor.Enter(_b);
+                    Monitor.Exit(_b);
+                    lock (_a) { }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_TransferOrderedById()
+    {
+        const string source = """
+            class Account
+            {
+                public int Id { get; }
+                private readonly object _sync = new object();
+
+                public static void Transfer(Account from, Account to)
+                {
+                    if (from.Id < to.Id)
+                    {
+                        lock (from._sync) { lock (to._sync) { } }
+                    }
+                    else
+                    {
+                        lock (to._sync) { lock (from._sync) { } }
+                    }
+                }
+
+                public static void Move(Account from, Account to)
+                {
+                    var first = from.Id < to.Id ? from : to;
+                    var second = first == from ? to : from;
+                    lock (first._sync)
+                    {
+                        lock (second._sync) { }
+                    }
+                }
+
+                public void Give(Account other)
+                {
+                    var (a, b) = Order(this, other);
+                    lock (a._sync) { lock (b._sync) { } }
+                }
+
+                private static (Account, Account) Order(Account x, Account y) => x.Id.CompareTo(y.Id) < 0 ? (x, y) : (y, x);
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_InnerTryEnterWithTimeout_CannotWaitForever()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                public void M() { lock (_a) { lock (_b) { } } }
+
+                public void N()
+                {
+                    lock (_b)
+                    {
+                        if (Monitor.TryEnter(_a, TimeSpan.FromMilliseconds(100)))
+                        {
+                            try { } finally { Monitor.Exit(_a); }
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_SemaphoreUsedAsASignal()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly SemaphoreSlim _ready = new SemaphoreSlim(0);
+
+                public void Consumer()
+                {
+                    _ready.Wait();
+                    lock (_a) { }
+                }
+
+                public void Producer()
+                {
+                    lock (_a)
+                    {
+                        _ready.Release();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_LambdaRunsLater_NotUnderTheLock()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                public Task M()
+                {
+                    lock (_a)
+                    {
+                        return Task.Run(() => { lock (_b) { } });
+                    }
+                }
+
+                public void N() { lock (_b) { lock (_a) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_ReleasedOnEveryPathBeforeTheOtherLock()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                public void M(bool quick)
+                {
+                    bool taken = false;
+                    try
+                    {
+                        Monitor.Enter(_a, ref taken);
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(_a);
+                    }
+
+                    lock (_b) { }
+
+                    if (!Monitor.TryEnter(_b))
+                    {
+                        lock (_a) { }
+                        return;
+                    }
+
+                    Monitor.Exit(_b);
+                }
+
+                public void N() { lock (_b) { lock (_a) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_TreeParentThenChild()
+    {
+        const string source = """
+            using System.Collections.Generic;
+
+            class Node
+            {
+                private readonly object _sync = new object();
+                private readonly List<Node> _children = new List<Node>();
+
+                public void Visit()
+                {
+                    lock (_sync)
+                    {
+                        foreach (var child in _children)
+                        {
+                            lock (child._sync) { }
+                            child.Visit();
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_FixedInstancesInOneOrder()
+    {
+        const string source = """
+            class Node { public readonly object Sync = new object(); }
+
+            class Pair
+            {
+                private readonly Node _left = new Node();
+                private readonly Node _right = new Node();
+
+                public void A() { lock (_left.Sync) { lock (_right.Sync) { } } }
+
+                public void B() { lock (_left.Sync) { lock (_right.Sync) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_LocksWithoutAFieldIdentity()
+    {
+        const string source = """
+            class C
+            {
+                public void M(object a, object b) { lock (a) { lock (b) { } } }
+
+                public void N(object a, object b) { lock (b) { lock (a) { } } }
+
+                public void P() { lock (this) { lock (typeof(C)) { } } }
+
+                public void Q() { lock (typeof(C)) { lock (this) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_MutualRecursion_EachEntryTakesTheOtherOrder()
+    {
+        const string source = """
+            class C
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+
+                public void M(int n) { lock (s_a) { {|#0:N(n)|}; } }
+
+                public void N(int n)
+                {
+                    lock (s_b)
+                    {
+                        if (n > 0) {|#1:M(n - 1)|};
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'M'", "s_b", "s_a", " (via 'N')", "'N' takes them in the opposite order at line 12 (via 'M')"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'N'", "s_a", "s_b", " (via 'M')", "'M' takes them in the opposite order at line 6 (via 'N')"));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_ReaderWriterReadThenOtherLock_Consistent()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly object _a = new object();
+
+                public async Task M()
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        _rw.EnterReadLock();
+                        try { lock (_a) { } } finally { _rw.ExitReadLock(); }
+                    }
+                    finally { _gate.Release(); }
+                }
+
+                public void N()
+                {
+                    _gate.Wait();
+                    try { lock (_a) { } } finally { _gate.Release(); }
+                    _rw.EnterWriteLock();
+                    _rw.ExitWriteLock();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    // ---- incomplete code -------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("class C { object _a = new object(); object _b; void M() { lock (_a) { lock (_b")]
+    [InlineData("class C { object _a; object _b; void M() { lock (_a) { N( } } void N() { lock (_b) { lock (_a) } } }")]
+    [InlineData("class C { object _a; void M(C other) { lock (_a) { lock (other. ) { } } } }")]
+    [InlineData("using System.Threading; class C { SemaphoreSlim _s; object _a; void M() { _s.Wait(); lock (_a) { Monitor.Enter(; } _s.Release(")]
+    [InlineData("class C { static object s_a, s_b; void M() => lock (s_a) { } void N() { lock (s_b) { M( } } }")]
+    public void NoException_OnIncompleteCode(string source)
+    {
+        var result = AnalyzerRunner.Run(new[] { ("Broken.cs", source) });
+        Assert.Empty(result.Exceptions);
+    }
+}
