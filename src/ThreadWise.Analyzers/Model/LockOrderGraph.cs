@@ -170,34 +170,46 @@ internal sealed class LockOrderGraph
     }
 
     /// <summary>
-    /// For two locks taken in both orders by nested <c>lock</c> statements, the order used by more sites (on a tie,
-    /// by the first site in the compilation) is the wanted one; the other sites get it as a property for the fix.
+    /// For two locks taken in both orders, the order used by more sites (on a tie, by the first site in the compilation)
+    /// is the wanted one. A site in the other order made of two nested <c>lock</c> statements with nothing else in the
+    /// outer body gets the wanted order as a property (the reorder fix). No ordered-acquisition fix is proposed for two
+    /// distinct locks: <c>LockSet.Enter</c> at one site and a plain nested order at another can still deadlock.
     /// </summary>
     private static void AssignWantedOrder(List<(LockOrderReport Report, Edge Edge, int Held, int Taken)> pairs)
     {
         var count = new Dictionary<(int, int), int>();
-        var first = new Dictionary<(int, int), int>();
-        for (var i = 0; i < pairs.Count; i++)
+        var first = new Dictionary<(int, int), SyntaxNode>();
+        foreach (var (_, edge, held, taken) in pairs)
         {
-            var key = (pairs[i].Held, pairs[i].Taken);
+            var key = (held, taken);
             count[key] = count.TryGetValue(key, out var c) ? c + 1 : 1;
-            if (!first.ContainsKey(key))
+            if (!first.TryGetValue(key, out var earliest) || ComesBefore(edge.Site, earliest))
             {
-                first[key] = i;
+                first[key] = edge.Site;
             }
+        }
+
+        bool IsWanted((int, int) mine, (int, int) other) =>
+            !count.TryGetValue(other, out var otherCount) || count[mine] > otherCount ||
+            (count[mine] == otherCount && ComesBefore(first[mine], first[other]));
+
+        static bool ComesBefore(SyntaxNode left, SyntaxNode right)
+        {
+            var byFile = string.CompareOrdinal(left.SyntaxTree.FilePath, right.SyntaxTree.FilePath);
+            return byFile < 0 || (byFile == 0 && left.SpanStart < right.SpanStart);
         }
 
         foreach (var (report, edge, held, taken) in pairs)
         {
             var mine = (held, taken);
             var other = (taken, held);
-            if (edge.Kind != EdgeKind.LockLock || !edge.Held!.IsLockStatement || !edge.Taken!.IsLockStatement ||
-                !count.TryGetValue(other, out var otherCount))
+            if (!count.ContainsKey(other) || IsWanted(mine, other))
             {
                 continue;
             }
 
-            if (count[mine] < otherCount || (count[mine] == otherCount && first[mine] > first[other]))
+            if (edge.Kind == EdgeKind.LockLock && NestedLocks.TryGet(edge.Taken!.Syntax, out var inner, out var outer) &&
+                outer.Expression == edge.Held!.Syntax && NestedLocks.CanSwap(inner, outer))
             {
                 report.Properties = report.Properties.Add(LockOrderReport.WantedOrderProperty,
                     edge.Taken.Path.Display + "," + edge.Held.Path.Display);

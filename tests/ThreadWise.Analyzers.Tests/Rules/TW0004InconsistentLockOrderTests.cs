@@ -5,12 +5,31 @@ using Microsoft.CodeAnalysis.Testing;
 using ThreadWise.Analyzers.Tests.Meta;
 using ThreadWise.Analyzers.Tests.Verifiers;
 using Xunit;
+using ThreadWise.CodeFixes.Rules;
 using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0004InconsistentLockOrderAnalyzer>;
+using VerifyFix = ThreadWise.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ThreadWise.Analyzers.Rules.TW0004InconsistentLockOrderAnalyzer,
+    ThreadWise.CodeFixes.Rules.TW0004InconsistentLockOrderCodeFix>;
 
 namespace ThreadWise.Analyzers.Tests.Rules;
 
 public class TW0004InconsistentLockOrderTests
 {
+    // A compilation-end diagnostic is "non-local" to the test framework; the fixes are applied by `dotnet format` and
+    // Fix All, so the fix tests skip only that locality check (everything else is verified as usual).
+    private const CodeFixTestBehaviors CompilationEndFix = CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+
+    private static Task VerifyFixAsync(string source, string fixedSource, string? key)
+    {
+        var test = new VerifyFix.Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = key,
+            CodeFixTestBehaviors = CompilationEndFix,
+        };
+        return test.RunAsync();
+    }
     // ---- positives -------------------------------------------------------------------------------------------
 
     [Fact]
@@ -920,6 +939,242 @@ public class TW0004InconsistentLockOrderTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    // ---- code fixes ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public Task Fix_ReorderLocks_ToTheOrderUsedFirst()
+    {
+        const string source = """
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post()
+                {
+                    lock (_ledger)
+                    {
+                        lock ({|TW0004:_audit|})
+                        {
+                            Work();
+                        }
+                    }
+                }
+
+                public void Reconcile()
+                {
+                    // audit first (wrong)
+                    lock (_audit) // outer
+                    {
+                        lock ({|TW0004:_ledger|}) // inner
+                        {
+                            Work(); // keep me
+                        }
+                    }
+                }
+
+                private static void Work() { }
+            }
+            """;
+        const string fixedSource = """
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post()
+                {
+                    lock (_ledger)
+                    {
+                        lock (_audit)
+                        {
+                            Work();
+                        }
+                    }
+                }
+
+                public void Reconcile()
+                {
+                    // audit first (wrong)
+                    lock (_ledger) // outer
+                    {
+                        lock (_audit) // inner
+                        {
+                            Work(); // keep me
+                        }
+                    }
+                }
+
+                private static void Work() { }
+            }
+            """;
+        return VerifyFixAsync(source, fixedSource, TW0004InconsistentLockOrderCodeFix.ReorderLocksKey);
+    }
+
+    [Fact]
+    public Task Fix_ReorderLocks_MajorityOrderWins_NoBraces()
+    {
+        const string source = """
+            class C
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+
+                void M2() { lock (s_a) { lock ({|TW0004:s_b|}) { } } }
+                void M3() { lock (s_a) { lock ({|TW0004:s_b|}) { } } }
+                void M4() { lock (s_b) lock ({|TW0004:s_a|}) { } }
+                void M5() { lock (s_a) { Take(); } }
+                void Take() { lock (s_b) { } }
+            }
+            """;
+        const string fixedSource = """
+            class C
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+
+                void M2() { lock (s_a) { lock (s_b) { } } }
+                void M3() { lock (s_a) { lock (s_b) { } } }
+                void M4() { lock (s_a) lock (s_b) { } }
+                void M5() { lock (s_a) { Take(); } }
+                void Take() { lock (s_b) { } }
+            }
+            """;
+        var test = new VerifyFix.Test
+        {
+            TestCode = source.Replace("{ Take(); }", "{ {|TW0004:Take()|}; }"),
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = TW0004InconsistentLockOrderCodeFix.ReorderLocksKey,
+            CodeFixTestBehaviors = CompilationEndFix,
+        };
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Fix_UseLockSet_TransferOfTwoInstances()
+    {
+        const string source = """
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public static void Transfer(Account from, Account to, decimal amount)
+                {
+                    lock (from._sync)
+                    {
+                        lock ({|TW0004:to._sync|})
+                        {
+                            from._balance -= amount;
+                            to._balance += amount;
+                        }
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            using ThreadWise;
+
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public static void Transfer(Account from, Account to, decimal amount)
+                {
+                    using (LockSet.Enter(from._sync, to._sync))
+                    {
+                        from._balance -= amount;
+                        to._balance += amount;
+                    }
+                }
+            }
+            """;
+        return VerifyFixAsync(source, fixedSource, TW0004InconsistentLockOrderCodeFix.UseLockSetKey);
+    }
+
+    [Fact]
+    public Task NoFix_DistinctLocks_WhenTheOtherOrderCannotBeSwapped()
+    {
+        // LockSet.Enter at one site and a plain nested lock at the other would still deadlock: no partial rewrite.
+        const string source = """
+            using System;
+
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post()
+                {
+                    lock (_ledger)
+                    {
+                        lock ({|TW0004:_audit|})
+                        {
+                            Console.WriteLine("post");
+                        }
+                    }
+                }
+
+                public void Reconcile()
+                {
+                    lock (_audit)
+                    {
+                        Console.WriteLine("check");
+                        lock ({|TW0004:_ledger|})
+                        {
+                            Console.WriteLine("reconcile");
+                        }
+                    }
+                }
+            }
+            """;
+        return VerifyFixAsync(source, source, null);
+    }
+
+    [Fact]
+    public Task NoFix_UseLockSet_WithoutTheRuntimeLibrary()
+    {
+        const string source = """
+            class Account
+            {
+                private readonly object _sync = new object();
+
+                public static void Transfer(Account from, Account to)
+                {
+                    lock (from._sync)
+                    {
+                        lock ({|TW0004:to._sync|}) { }
+                    }
+                }
+            }
+            """;
+        var test = new VerifyFix.Test(withRuntimeLibrary: false) { TestCode = source, FixedCode = source, CodeFixTestBehaviors = CompilationEndFix };
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task NoFix_ThroughACall_OrSystemThreadingLock()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly Lock _a = new Lock();
+                private readonly Lock _b = new Lock();
+
+                void M() { lock (_a) { {|TW0004:Take()|}; } }
+                void Take() { lock (_b) { } }
+                void N() { lock (_b) { Nothing(); lock ({|TW0004:_a|}) { } } }
+
+                void P(C other) { lock (_a) { lock ({|TW0004:other._a|}) { } } }
+                static void Nothing() { }
+            }
+            """;
+        return VerifyFixAsync(source, source, null);
     }
 
     // ---- incomplete code -------------------------------------------------------------------------------------
