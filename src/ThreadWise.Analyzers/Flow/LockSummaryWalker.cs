@@ -286,7 +286,7 @@ internal sealed class LockSummaryWalker
     private LockAcquisition? Acquire(IOperation? lockObject, LockPrimitive primitive, bool blocking, bool isLockStatement,
         bool scoped, SyntaxNode syntax, ImmutableArray<LockAcquisition> held)
     {
-        if (!AccessPath.TryCreate(lockObject, out var path) || path.Last is not (IFieldSymbol or IPropertySymbol))
+        if (!AccessPath.TryCreate(lockObject, out var path) || !(path.Last is IFieldSymbol or IPropertySymbol || IsCapturedLocal(path)))
         {
             return null;
         }
@@ -294,7 +294,7 @@ internal sealed class LockSummaryWalker
         var symbol = path.Last;
         LockRootKind kind;
         ISymbol? root = null;
-        if (symbol.IsStatic)
+        if (symbol.IsStatic || symbol is ILocalSymbol)
         {
             kind = LockRootKind.Static;
         }
@@ -317,6 +317,14 @@ internal sealed class LockSummaryWalker
         _summary.Acquisitions.Add(acquisition);
         return acquisition;
     }
+
+    /// <summary>
+    /// A local of an enclosing method used as a lock inside a lambda or local function: every body that captures it
+    /// shares the one object (<c>var left = new object(); new Thread(() => { lock (left) … })</c>).
+    /// </summary>
+    private bool IsCapturedLocal(AccessPath path) =>
+        path.Symbols.Length == 1 && path.Root is ILocalSymbol local &&
+        !SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _summary.Method);
 
     private static ImmutableArray<LockAcquisition> Release(ImmutableArray<LockAcquisition> held, IOperation? lockObject)
     {

@@ -47,6 +47,7 @@ internal sealed class LockOrderReport
         MethodKind.AnonymousFunction => method.ContainingSymbol is IMethodSymbol outer ? $"a lambda in {MethodDisplay(outer)}" : "a lambda",
         MethodKind.Constructor or MethodKind.StaticConstructor => $"'{method.ContainingType.Name}' constructor",
         MethodKind.PropertyGet or MethodKind.PropertySet => $"'{method.AssociatedSymbol?.Name ?? method.Name}'",
+        _ when method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName => "the top-level statements",
         _ => $"'{method.Name}'",
     };
 

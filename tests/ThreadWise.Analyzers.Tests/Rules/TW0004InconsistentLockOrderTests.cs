@@ -533,6 +533,157 @@ public class TW0004InconsistentLockOrderTests
     }
 
     [Fact]
+    public Task Reports_DocsExample_TwoDinersOneChopstickEach()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            var left = new object();
+            var right = new object();
+
+            var alice = new Thread(() =>
+            {
+                lock (left)
+                {
+                    Thread.Sleep(100);
+                    lock ({|#0:right|}) { Console.WriteLine("Alice eats"); }
+                }
+            });
+            var bob = new Thread(() =>
+            {
+                lock (right)
+                {
+                    Thread.Sleep(100);
+                    lock ({|#1:left|}) { Console.WriteLine("Bob eats"); }
+                }
+            });
+            alice.Start();
+            bob.Start();
+            """;
+        return Verify.VerifyProgramAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("a lambda in the top-level statements", "right", "left", "",
+                "a lambda in the top-level statements takes them in the opposite order at line 20"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("a lambda in the top-level statements", "left", "right", "",
+                "a lambda in the top-level statements takes them in the opposite order at line 12"));
+    }
+
+    [Fact]
+    public Task Reports_DocsExample_LedgerAndAudit()
+    {
+        const string source = """
+            using System.Collections.Generic;
+
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+                private readonly List<string> _entries = new List<string>();
+                private readonly List<string> _log = new List<string>();
+
+                public void Post(string e)
+                {
+                    lock (_ledger)
+                    {
+                        _entries.Add(e);
+                        {|#0:WriteAudit(e)|};
+                    }
+                }
+
+                private void WriteAudit(string e)
+                {
+                    lock (_audit) { _log.Add(e); }
+                }
+
+                public void Reconcile()
+                {
+                    lock (_audit)
+                    {
+                        lock ({|#1:_ledger|})
+                        {
+                            _log.AddRange(_entries);
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'Post'", "_audit", "_ledger", " (via 'WriteAudit')", "'Reconcile' takes them in the opposite order at line 28"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Reconcile'", "_ledger", "_audit", "", "'Post' takes them in the opposite order at line 15 (via 'WriteAudit')"));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_DocsExample_CompliantTransfers()
+    {
+        const string source = """
+            using ThreadWise;
+
+            class Account
+            {
+                public int Id { get; }
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public static void Transfer(Account from, Account to, decimal amount)
+                {
+                    var (first, second) = from.Id < to.Id ? (from, to) : (to, from);
+                    lock (first._sync)
+                    {
+                        lock (second._sync)
+                        {
+                            from._balance -= amount;
+                            to._balance += amount;
+                        }
+                    }
+                }
+
+                public static void TransferWithLockSet(Account from, Account to, decimal amount)
+                {
+                    using (LockSet.Enter(from._sync, to._sync))
+                    {
+                        from._balance -= amount;
+                        to._balance += amount;
+                    }
+                }
+
+                public void Give(Account other, decimal amount)
+                {
+                    using (LockSet.Enter(new object[] { _sync, other._sync }))
+                    {
+                        _balance -= amount;
+                        other._balance += amount;
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_LockSetScope_ThenAnotherLockInTheOppositeOrder()
+    {
+        const string source = """
+            using ThreadWise;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                private readonly object _c = new object();
+
+                void M() { using (LockSet.Enter(_a, _b)) { lock ({|#0:_c|}) { } } }
+
+                void N() { lock (_c) { lock ({|#1:_a|}) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'M'", "_c", "_a", "", "'N' takes them in the opposite order at line 11"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'N'", "_a", "_c", "", "'M' takes them in the opposite order at line 9"));
+    }
+
+    [Fact]
     public async Task Reports_LargeCompilation_ChainOf3000MethodsWithOneInversion()
     {
         // Method i holds lock i and calls method i+1 (so lock i is held while every later lock is taken); a last method
