@@ -241,9 +241,9 @@ internal sealed class LockSummaryWalker
             }
 
             if (action.Primitive is LockPrimitive.SemaphoreSlim or LockPrimitive.Semaphore &&
-                (!AccessPath.TryCreate(action.LockObject, out var path) || !ReleasedInBody().Contains(path)))
+                (!AccessPath.TryCreate(action.LockObject, out var path) || !ReleasedInBody().Contains(path) || AdmitsSeveral(path.Last)))
             {
-                return state; // a signal (released elsewhere), not a lock
+                return state; // a signal (released elsewhere) or a throttle, not a lock
             }
 
             var acquisition = Acquire(action.LockObject, action.Primitive, IsBlocking(invocation, action), isLockStatement: false,
@@ -273,7 +273,7 @@ internal sealed class LockSummaryWalker
         }
 
         NoteComparisonCall(invocation);
-        var callee = invocation.TargetMethod.OriginalDefinition;
+        var callee = (invocation.TargetMethod.PartialDefinitionPart ?? invocation.TargetMethod).OriginalDefinition;
         if (SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _assembly) && !callee.DeclaringSyntaxReferences.IsEmpty)
         {
             var (kind, root, display) = Receiver(invocation.Instance);
@@ -362,6 +362,32 @@ internal sealed class LockSummaryWalker
         {
             if (argument.Parameter?.Type.SpecialType == SpecialType.System_Int32 &&
                 argument.Value.ConstantValue is { HasValue: true, Value: -1 })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A semaphore created with an initial count other than 1 (<c>new SemaphoreSlim(10)</c>) is a throttle: holding
+    /// one slot does not exclude other threads. Decided from the field's initializer; unknown counts count as locks.
+    /// </summary>
+    private static bool AdmitsSeveral(ISymbol field)
+    {
+        foreach (var reference in field.DeclaringSyntaxReferences)
+        {
+            var initializer = reference.GetSyntax() switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Initializer?.Value,
+                _ => null,
+            };
+            var arguments = (initializer as Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax)?.ArgumentList?.Arguments;
+            if (arguments is { Count: > 0 } list &&
+                list[0].Expression is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax { Token.Value: int count } &&
+                count != 1)
             {
                 return true;
             }

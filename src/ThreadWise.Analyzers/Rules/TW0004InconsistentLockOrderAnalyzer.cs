@@ -38,6 +38,9 @@ public sealed class TW0004InconsistentLockOrderAnalyzer : DiagnosticAnalyzer
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
 
+    /// <summary>The symbol calls bind to: the original definition, and the declaring part of a partial method.</summary>
+    internal static IMethodSymbol Key(IMethodSymbol method) => (method.PartialDefinitionPart ?? method).OriginalDefinition;
+
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
@@ -67,7 +70,7 @@ public sealed class TW0004InconsistentLockOrderAnalyzer : DiagnosticAnalyzer
                 {
                     if (operation is IMethodBodyBaseOperation or IBlockOperation)
                     {
-                        LockSummaryWalker.Summarize(locks, lockSetEnter, assembly, method.OriginalDefinition, operation, output, block.CancellationToken);
+                        LockSummaryWalker.Summarize(locks, lockSetEnter, assembly, Key(method), operation, output, block.CancellationToken);
                     }
                 }
 

@@ -1092,6 +1092,134 @@ public class TW0004InconsistentLockOrderTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_ThrottleSemaphore_IsNotAMutex()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly SemaphoreSlim _throttle = new SemaphoreSlim(8);
+                private readonly object _a = new object();
+
+                public async Task M()
+                {
+                    await _throttle.WaitAsync();
+                    try { lock (_a) { } } finally { _throttle.Release(); }
+                }
+
+                public void N()
+                {
+                    lock (_a)
+                    {
+                        _throttle.Wait();
+                        _throttle.Release();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_SameInstanceThroughThis_AndOtherInstanceNotNested()
+    {
+        const string source = """
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public void Add(decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        Deposit(amount);
+                        this.Deposit(amount);
+                    }
+                }
+
+                public void Move(Account other, decimal amount)
+                {
+                    lock (_sync) { _balance -= amount; }
+                    other.Deposit(amount);
+                    lock (other._sync) { }
+                }
+
+                private void Deposit(decimal amount)
+                {
+                    lock (_sync) { _balance += amount; }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_CallsThroughInterfacesAndDelegates_AreNotFollowed()
+    {
+        const string source = """
+            using System;
+
+            interface ISink { void Write(); }
+
+            class C : ISink
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+                public event Action Changed;
+
+                public void Write() { lock (s_b) { } }
+
+                public void M(ISink sink, Action callback)
+                {
+                    lock (s_a)
+                    {
+                        sink.Write();
+                        callback();
+                        Changed?.Invoke();
+                    }
+                }
+
+                public void N() { lock (s_b) { lock (s_a) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_PartialMethodAndLocalFunction()
+    {
+        const string source = """
+            partial class C
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+
+                partial void TakeB();
+
+                public void M() { lock (s_a) { {|#0:TakeB()|}; } }
+
+                public void N()
+                {
+                    lock (s_b) { {|#1:TakeA()|}; }
+
+                    void TakeA() { lock (s_a) { } }
+                }
+            }
+
+            partial class C
+            {
+                partial void TakeB() { lock (s_b) { } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'M'", "s_b", "s_a", " (via 'TakeB')", "'N' takes them in the opposite order at line 12 (via 'TakeA')"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'N'", "s_a", "s_b", " (via 'TakeA')", "'M' takes them in the opposite order at line 8 (via 'TakeB')"));
+    }
+
     // ---- code fixes ------------------------------------------------------------------------------------------
 
     [Fact]
