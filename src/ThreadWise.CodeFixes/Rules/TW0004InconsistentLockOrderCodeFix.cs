@@ -153,24 +153,27 @@ public sealed class TW0004InconsistentLockOrderCodeFix : CodeFixProvider
         return outer.ReplaceNode(inner, newInner).WithExpression(inner.Expression.WithTriviaFrom(outer.Expression));
     }
 
-    /// <summary><c>lock (a) { … lock (b) { body } … }</c> → <c>using (LockSet.Enter(a, b)) { … { body } … }</c>.</summary>
+    /// <summary>
+    /// <c>lock (a) { … lock (b) { body } … }</c> → <c>using (LockSet.Enter(a, b)) { … { body } … }</c>. Comments on the
+    /// removed <c>lock (b)</c> line move to the top of its body.
+    /// </summary>
     private static SyntaxNode UseLockSet(LockStatementSyntax outer, int innerIndex)
     {
-        LockStatementSyntax? inner;
+        LockStatementSyntax inner;
         StatementSyntax body;
         if (outer.Statement is BlockSyntax block && innerIndex >= 0 && innerIndex < block.Statements.Count &&
             block.Statements[innerIndex] is LockStatementSyntax nested)
         {
             inner = nested;
-            var innerBody = AsBlock(nested.Statement).WithLeadingTrivia(nested.GetLeadingTrivia());
             body = block.Statements.Count == 1
-                ? AsBlock(nested.Statement).WithTriviaFrom(block)
-                : block.WithStatements(block.Statements.Replace(nested, innerBody));
+                ? WithHeaderComments(AsBlock(nested.Statement), nested).WithTriviaFrom(block)
+                : block.WithStatements(block.Statements.Replace(nested, WithHeaderComments(AsBlock(nested.Statement), nested)
+                    .WithLeadingTrivia(nested.GetLeadingTrivia())));
         }
         else if (outer.Statement is LockStatementSyntax direct)
         {
             inner = direct;
-            body = AsBlock(direct.Statement);
+            body = WithHeaderComments(AsBlock(direct.Statement), direct);
         }
         else
         {
@@ -186,8 +189,25 @@ public sealed class TW0004InconsistentLockOrderCodeFix : CodeFixProvider
                 SyntaxFactory.Argument(inner.Expression.WithoutTrivia()),
             })));
         return SyntaxFactory.UsingStatement(null, enter, body)
+            .WithCloseParenToken(SyntaxFactory.Token(SyntaxKind.CloseParenToken).WithTrailingTrivia(outer.CloseParenToken.TrailingTrivia))
             .WithTriviaFrom(outer)
             .WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    /// <summary>Puts the comments of a removed <c>lock (x)</c> header before the first statement of its body.</summary>
+    private static BlockSyntax WithHeaderComments(BlockSyntax body, LockStatementSyntax removed)
+    {
+        var comments = removed.GetLeadingTrivia().Concat(removed.CloseParenToken.TrailingTrivia)
+            .Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            .ToList();
+        if (comments.Count == 0 || body.Statements.Count == 0)
+        {
+            return body;
+        }
+
+        var lines = SyntaxFactory.TriviaList(comments.SelectMany(c => new[] { c, SyntaxFactory.ElasticCarriageReturnLineFeed }));
+        var first = body.Statements[0];
+        return body.ReplaceNode(first, first.WithLeadingTrivia(lines.AddRange(first.GetLeadingTrivia())));
     }
 
     private static BlockSyntax AsBlock(StatementSyntax statement) =>

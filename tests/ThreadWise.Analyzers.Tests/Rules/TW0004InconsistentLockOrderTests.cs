@@ -1342,9 +1342,10 @@ public class TW0004InconsistentLockOrderTests
 
                 public static void Transfer(Account from, Account to, decimal amount)
                 {
-                    lock (from._sync)
+                    // both accounts
+                    lock (from._sync) // source
                     {
-                        lock ({|TW0004:to._sync|})
+                        lock ({|TW0004:to._sync|}) // target
                         {
                             from._balance -= amount;
                             to._balance += amount;
@@ -1363,10 +1364,60 @@ public class TW0004InconsistentLockOrderTests
 
                 public static void Transfer(Account from, Account to, decimal amount)
                 {
-                    using (LockSet.Enter(from._sync, to._sync))
+                    // both accounts
+                    using (LockSet.Enter(from._sync, to._sync)) // source
                     {
+                        // target
                         from._balance -= amount;
                         to._balance += amount;
+                    }
+                }
+            }
+            """;
+        return VerifyFixAsync(source, fixedSource, TW0004InconsistentLockOrderCodeFix.UseLockSetKey);
+    }
+
+    [Fact]
+    public Task Fix_UseLockSet_InnerLockAmongOtherStatements_KeepsItsBlockAndComments()
+    {
+        const string source = """
+            using ThreadWise;
+
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public void Give(Account other, decimal amount)
+                {
+                    lock (_sync)
+                    {
+                        _balance -= amount;
+                        lock ({|TW0004:other._sync|}) // the receiver
+                        {
+                            other._balance += amount;
+                        }
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            using ThreadWise;
+
+            class Account
+            {
+                private readonly object _sync = new object();
+                private decimal _balance;
+
+                public void Give(Account other, decimal amount)
+                {
+                    using (LockSet.Enter(_sync, other._sync))
+                    {
+                        _balance -= amount;
+                        {
+                            // the receiver
+                            other._balance += amount;
+                        }
                     }
                 }
             }
