@@ -149,6 +149,20 @@ internal sealed class LockSummaryWalker
 
             case IInvocationOperation invocation:
                 return WalkInvocation(invocation, held);
+            case IPropertyReferenceOperation property:
+            {
+                // A property with a body is a call to its accessor (auto-properties have no summary and drop out).
+                var state = WalkChildren(property, held);
+                var isWrite = property.Parent is IAssignmentOperation assignment && assignment.Target == property;
+                var accessor = isWrite ? property.Property.SetMethod : property.Property.GetMethod;
+                if (accessor is not null)
+                {
+                    AddCall(accessor, property.Instance, property.Syntax, state);
+                }
+
+                return state;
+            }
+
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual } comparison:
                 _summary.Comparisons.Add(ReadRoots(comparison));
                 return WalkChildren(operation, held);
@@ -273,14 +287,18 @@ internal sealed class LockSummaryWalker
         }
 
         NoteComparisonCall(invocation);
-        var callee = (invocation.TargetMethod.PartialDefinitionPart ?? invocation.TargetMethod).OriginalDefinition;
+        AddCall(invocation.TargetMethod, invocation.Instance, invocation.Syntax, state);
+        return state;
+    }
+
+    private void AddCall(IMethodSymbol target, IOperation? instance, SyntaxNode syntax, ImmutableArray<LockAcquisition> state)
+    {
+        var callee = (target.PartialDefinitionPart ?? target).OriginalDefinition;
         if (SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _assembly) && !callee.DeclaringSyntaxReferences.IsEmpty)
         {
-            var (kind, root, display) = Receiver(invocation.Instance);
-            _summary.Calls.Add(new LockCallSite(callee, invocation.Syntax, state, kind, root, display));
+            var (kind, root, display) = Receiver(instance);
+            _summary.Calls.Add(new LockCallSite(callee, syntax, state, kind, root, display));
         }
-
-        return state;
     }
 
     private LockAcquisition? Acquire(IOperation? lockObject, LockPrimitive primitive, bool blocking, bool isLockStatement,

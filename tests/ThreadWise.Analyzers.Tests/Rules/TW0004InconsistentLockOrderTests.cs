@@ -1190,6 +1190,43 @@ public class TW0004InconsistentLockOrderTests
     }
 
     [Fact]
+    public Task Reports_ThroughAPropertyGetter()
+    {
+        const string source = """
+            class Cache
+            {
+                private static readonly object s_index = new object();
+                private static readonly object s_stats = new object();
+                private static int s_hits;
+
+                public static int Hits
+                {
+                    get { lock (s_stats) { return s_hits; } }
+                }
+
+                public void Lookup()
+                {
+                    lock (s_index)
+                    {
+                        var hits = {|#0:Hits|};
+                    }
+                }
+
+                public void Report()
+                {
+                    lock (s_stats)
+                    {
+                        lock ({|#1:s_index|}) { }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("'Lookup'", "s_stats", "s_index", " (via 'Hits')", "'Report' takes them in the opposite order at line 24"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'Report'", "s_index", "s_stats", "", "'Lookup' takes them in the opposite order at line 16 (via 'Hits')"));
+    }
+
+    [Fact]
     public Task Reports_PartialMethodAndLocalFunction()
     {
         const string source = """
