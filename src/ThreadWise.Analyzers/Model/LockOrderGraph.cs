@@ -39,6 +39,10 @@ internal sealed class LockOrderGraph
     private readonly Dictionary<int, List<(int Lock, List<Edge> Path)>> _nearestLocks = new();
 
     private const int MaxNearestVisits = 10_000;
+    private const int MaxShownPath = 64;
+
+    /// <summary>Marks a return path cut at <see cref="MaxShownPath"/> edges.</summary>
+    private static readonly Edge Truncated = new(-1, -1, EdgeKind.MethodCall, null!, null, null, null);
 
     private LockOrderGraph(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
 
@@ -159,7 +163,7 @@ internal sealed class LockOrderGraph
                     edge.Held!.Path.Display,
                     ViaText(edge, via),
                     ReverseText(edge.Site, returnPath, lockCount[_component[a]]),
-                    returnPath?.FirstOrDefault()?.Site);
+                    returnPath is { Count: > 0 } && returnPath[0] != Truncated ? returnPath[0].Site : null);
                 reports.Add(report);
                 pairs.Add((report, edge, a, b));
             }
@@ -245,6 +249,12 @@ internal sealed class LockOrderGraph
         }
 
         var steps = new List<string>();
+        var truncated = path.Count > 0 && path[path.Count - 1] == Truncated;
+        if (truncated)
+        {
+            path = path.GetRange(0, path.Count - 1);
+        }
+
         for (var i = 0; i < path.Count; i++)
         {
             var edge = path[i];
@@ -262,7 +272,7 @@ internal sealed class LockOrderGraph
             }
 
             var taken = via.Count > 0 ? via[via.Count - 1].Taken : edge.Taken;
-            steps.Add(steps.Count == 0 && IsLast(path, j)
+            steps.Add(steps.Count == 0 && !truncated && IsLast(path, j)
                 ? $"{LockOrderReport.MethodDisplay(edge.Owner.Method)} takes them in the opposite order at {LockOrderReport.LineOf(edge.Site, site)}{ViaText(edge, via)}"
                 : $"{LockOrderReport.MethodDisplay(edge.Owner.Method)} takes '{taken?.Path.Display}' while holding '{edge.Held!.Path.Display}' at {LockOrderReport.LineOf(edge.Site, site)}{ViaText(edge, via)}");
         }
@@ -270,8 +280,8 @@ internal sealed class LockOrderGraph
         return steps.Count switch
         {
             0 => $"the locks are part of a cycle of {locksInCycle} locks",
-            1 => steps[0],
-            _ => string.Join(", and ", steps.Take(3)) + (steps.Count > 3 ? ", …" : string.Empty),
+            1 when !truncated => steps[0],
+            _ => string.Join(", and ", steps.Take(3)) + (steps.Count > 3 || truncated ? ", …" : string.Empty),
         };
 
         static bool IsLast(List<Edge> path, int from)
@@ -368,12 +378,19 @@ internal sealed class LockOrderGraph
             return null;
         }
 
+        // Messages show the first few steps: a return path longer than that is cut (and shown with "…").
         var path = new List<Edge>();
         for (var node = from; node != target; node = path[path.Count - 1].To)
         {
-            if (!next.TryGetValue(node, out var edge) || path.Count > _nodes.Count)
+            if (!next.TryGetValue(node, out var edge))
             {
                 return null;
+            }
+
+            if (path.Count == MaxShownPath)
+            {
+                path.Add(Truncated);
+                break;
             }
 
             path.Add(edge);
