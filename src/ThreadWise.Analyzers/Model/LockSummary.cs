@@ -135,6 +135,10 @@ internal sealed class MethodLockSummary
         _ => root is ITypeSymbol,
     };
 
+    /// <summary>True when <paramref name="local"/> was assigned from a value that reads <paramref name="root"/>.</summary>
+    public bool IsDerivedFrom(ISymbol local, ISymbol root) =>
+        LocalSources.TryGetValue(local, out var sources) && sources.Contains(root);
+
     /// <summary>
     /// True when the body chooses which of the two instances to lock first: a comparison reads both (or the values
     /// the locals were assigned from), or a local comes from a helper that returns them ordered.

@@ -99,8 +99,15 @@ internal static class SameFieldLocks
         return reports;
     }
 
+    /// <summary>
+    /// Two instances in symmetric roles the caller chooses (<c>this</c>, parameters, locals read from parameters), not
+    /// derived from one another (<c>var parent = node.Parent</c> is a structure, locked in its own order), and not
+    /// ordered by the code.
+    /// </summary>
     private static bool IsUnordered(MethodLockSummary summary, ISymbol first, ISymbol second) =>
-        summary.IsCallerChosen(first) && summary.IsCallerChosen(second) && !summary.OrdersInstances(first, second);
+        summary.IsCallerChosen(first) && summary.IsCallerChosen(second) &&
+        !summary.IsDerivedFrom(first, second) && !summary.IsDerivedFrom(second, first) &&
+        !summary.OrdersInstances(first, second);
 
     private static LockOrderReport TwoInstances(MethodLockSummary owner, SyntaxNode site, string taken, string held, string via, ISymbol field)
     {

@@ -976,6 +976,8 @@ public class TW0004InconsistentLockOrderTests
                 private readonly object _sync = new object();
                 private readonly List<Node> _children = new List<Node>();
 
+                private Node _parent;
+
                 public void Visit()
                 {
                     lock (_sync)
@@ -985,6 +987,18 @@ public class TW0004InconsistentLockOrderTests
                             lock (child._sync) { }
                             child.Visit();
                         }
+
+                        var first = _children[0];
+                        lock (first._sync) { }
+                    }
+                }
+
+                public static void Attach(Node node)
+                {
+                    var parent = node._parent;
+                    lock (node._sync)
+                    {
+                        lock (parent._sync) { }
                     }
                 }
             }
