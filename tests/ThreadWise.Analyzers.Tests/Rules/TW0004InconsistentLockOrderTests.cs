@@ -1271,6 +1271,108 @@ public class TW0004InconsistentLockOrderTests
             Verify.Diagnostic().WithLocation(1).WithLocation(0).WithArguments("'N'", "s_a", "s_b", " (via 'TakeA')", "'M' takes them in the opposite order at line 8 (via 'TakeB')"));
     }
 
+    [Fact]
+    public Task NoDiagnostic_RealCodeShapes()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            sealed class BoundedBuffer<T>
+            {
+                private readonly object _sync = new object();
+                private readonly Queue<T> _items = new Queue<T>();
+
+                public void Put(T item)
+                {
+                    lock (_sync)
+                    {
+                        while (_items.Count >= 10) Monitor.Wait(_sync);
+                        _items.Enqueue(item);
+                        Monitor.PulseAll(_sync);
+                    }
+                }
+
+                public T Take()
+                {
+                    lock (_sync)
+                    {
+                        while (_items.Count == 0) Monitor.Wait(_sync);
+                        Monitor.PulseAll(_sync);
+                        return _items.Dequeue();
+                    }
+                }
+            }
+
+            sealed class Registry
+            {
+                private static readonly object s_create = new object();
+                private static Registry s_instance;
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private readonly Dictionary<string, string> _map = new Dictionary<string, string>();
+                private readonly SemaphoreSlim _io = new SemaphoreSlim(1, 1);
+
+                public static Registry Instance
+                {
+                    get
+                    {
+                        if (s_instance is null)
+                        {
+                            lock (s_create)
+                            {
+                                s_instance ??= new Registry();
+                            }
+                        }
+
+                        return s_instance;
+                    }
+                }
+
+                public string GetOrAdd(string key, Func<string> create)
+                {
+                    _rw.EnterUpgradeableReadLock();
+                    try
+                    {
+                        if (_map.TryGetValue(key, out var value)) return value;
+                        _rw.EnterWriteLock();
+                        try { return _map[key] = create(); }
+                        finally { _rw.ExitWriteLock(); }
+                    }
+                    finally
+                    {
+                        _rw.ExitUpgradeableReadLock();
+                    }
+                }
+
+                public async Task SaveAsync()
+                {
+                    await _io.WaitAsync();
+                    try
+                    {
+                        _rw.EnterReadLock();
+                        try { await Task.Yield(); } finally { _rw.ExitReadLock(); }
+                    }
+                    finally { _io.Release(); }
+                }
+
+                public async Task LoadAsync()
+                {
+                    await _io.WaitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        var registry = Instance;
+                        _rw.EnterWriteLock();
+                        try { _map.Clear(); } finally { _rw.ExitWriteLock(); }
+                    }
+                    finally { _io.Release(); }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- code fixes ------------------------------------------------------------------------------------------
 
     [Fact]
