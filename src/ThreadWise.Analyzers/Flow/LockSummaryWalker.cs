@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -53,7 +55,15 @@ internal sealed class LockSummaryWalker
     {
         var summary = new MethodLockSummary(method, body.Syntax);
         var walker = new LockSummaryWalker(locks, lockSetEnter, assembly, summary, body, output, cancellationToken);
-        walker.Walk(body, Nothing);
+        try
+        {
+            walker.Walk(body, Nothing);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return; // pathologically deep code: no summary (silence) rather than a crash
+        }
+
         if (!summary.IsEmpty)
         {
             output.Add(summary);
@@ -62,6 +72,7 @@ internal sealed class LockSummaryWalker
 
     private ImmutableArray<LockAcquisition> Walk(IOperation? operation, ImmutableArray<LockAcquisition> held)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         switch (operation)
         {
             case null:
@@ -163,9 +174,33 @@ internal sealed class LockSummaryWalker
                 return state;
             }
 
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual } comparison:
-                _summary.Comparisons.Add(ReadRoots(comparison));
-                return WalkChildren(operation, held);
+            case IBinaryOperation binary:
+            {
+                // Left-deep chains (a + b + c + …) can be thousands long: walk them without recursion.
+                var chain = new Stack<IBinaryOperation>();
+                IOperation current = binary;
+                while (current is IBinaryOperation link)
+                {
+                    chain.Push(link);
+                    current = link.LeftOperand;
+                }
+
+                var state = Walk(current, held);
+                while (chain.Count > 0)
+                {
+                    var link = chain.Pop();
+                    if (link.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or
+                        BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual)
+                    {
+                        _summary.Comparisons.Add(ReadRoots(link));
+                    }
+
+                    state = Walk(link.RightOperand, state);
+                }
+
+                return state;
+            }
+
             case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer:
                 AddSources(declarator.Symbol, initializer.Value);
                 return WalkChildren(operation, held);

@@ -1662,6 +1662,33 @@ public class TW0004InconsistentLockOrderTests
 
     // ---- incomplete code -------------------------------------------------------------------------------------
 
+    [Fact]
+    public void NoException_OnVeryDeepCode()
+    {
+        var concat = string.Join(" + ", Enumerable.Range(0, 3000).Select(i => $"x{i % 10}"));
+        var chain = string.Concat(Enumerable.Range(0, 400).Select(i => $"if (n == {i}) lock (_b) {{ }} else "));
+        var source = $$"""
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                string M(int n, string x0, string x1, string x2, string x3, string x4, string x5, string x6, string x7, string x8, string x9)
+                {
+                    lock (_a)
+                    {
+                        {{chain}} { }
+                        return {{concat}};
+                    }
+                }
+
+                void N() { lock (_b) { lock (_a) { } } }
+            }
+            """;
+        var result = AnalyzerRunner.Run(new[] { ("Deep.cs", source) });
+        Assert.Empty(result.Exceptions);
+    }
+
     [Theory]
     [InlineData("class C { object _a = new object(); object _b; void M() { lock (_a) { lock (_b")]
     [InlineData("class C { object _a; object _b; void M() { lock (_a) { N( } } void N() { lock (_b) { lock (_a) } } }")]
