@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using System.IO;
+using Microsoft.CodeAnalysis;
+
+namespace ThreadWise.Analyzers.Model;
+
+/// <summary>One acquisition site in a lock-order cycle, with what the message says about it.</summary>
+internal sealed class LockOrderReport
+{
+    /// <summary>Properties passed to the code fix.</summary>
+    public const string WantedOrderProperty = "WantedOrder";
+    public const string TwoInstancesProperty = "TwoInstances";
+
+    public LockOrderReport(SyntaxNode site, string method, string taken, string held, string via, string reverse, SyntaxNode? otherSite)
+    {
+        Site = site;
+        Method = method;
+        Taken = taken;
+        Held = held;
+        Via = via;
+        Reverse = reverse;
+        OtherSite = otherSite;
+    }
+
+    public SyntaxNode Site { get; }
+
+    /// <summary>The method that takes the lock (display form, quoted).</summary>
+    public string Method { get; }
+
+    public string Taken { get; }
+
+    public string Held { get; }
+
+    /// <summary>" (via 'WriteAudit')" when the lock is taken in a called method, else empty.</summary>
+    public string Via { get; }
+
+    /// <summary>Where the opposite order is taken ("'Reconcile' takes them in the opposite order at line 30").</summary>
+    public string Reverse { get; }
+
+    public SyntaxNode? OtherSite { get; }
+
+    public ImmutableDictionary<string, string?> Properties { get; set; } = ImmutableDictionary<string, string?>.Empty;
+
+    /// <summary>How a method is named in messages: <c>'Transfer'</c>, <c>a lambda in 'Run'</c>.</summary>
+    public static string MethodDisplay(IMethodSymbol method) => method.MethodKind switch
+    {
+        MethodKind.AnonymousFunction => method.ContainingSymbol is IMethodSymbol outer ? $"a lambda in {MethodDisplay(outer)}" : "a lambda",
+        MethodKind.Constructor or MethodKind.StaticConstructor => $"'{method.ContainingType.Name}' constructor",
+        MethodKind.PropertyGet or MethodKind.PropertySet => $"'{method.AssociatedSymbol?.Name ?? method.Name}'",
+        _ when method.Name == WellKnownMemberNames.TopLevelStatementsEntryPointMethodName => "the top-level statements",
+        _ => $"'{method.Name}'",
+    };
+
+    /// <summary>"line 30", or "line 30 of Other.cs" when <paramref name="site"/> is in another file than <paramref name="from"/>.</summary>
+    public static string LineOf(SyntaxNode site, SyntaxNode from)
+    {
+        var line = site.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+        return site.SyntaxTree == from.SyntaxTree || string.IsNullOrEmpty(site.SyntaxTree.FilePath)
+            ? $"line {line}"
+            : $"line {line} of {Path.GetFileName(site.SyntaxTree.FilePath)}";
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ThreadWise.Analyzers.Model;
+
+/// <summary>The syntax shapes the TW0004 fixes rewrite: a <c>lock</c> statement directly inside another one.</summary>
+internal static class NestedLocks
+{
+    /// <summary>
+    /// The inner and outer <c>lock</c> statements when <paramref name="innerExpression"/> is the locked expression of a
+    /// <c>lock</c> that is a statement of another <c>lock</c>'s body (not inside an <c>if</c> or a loop there).
+    /// </summary>
+    public static bool TryGet(SyntaxNode? innerExpression, out LockStatementSyntax inner, out LockStatementSyntax outer)
+    {
+        inner = null!;
+        outer = null!;
+        if (innerExpression?.Parent is not LockStatementSyntax innerLock || innerLock.Expression != innerExpression)
+        {
+            return false;
+        }
+
+        var container = innerLock.Parent is BlockSyntax block ? block.Parent : innerLock.Parent;
+        if (container is not LockStatementSyntax outerLock)
+        {
+            return false;
+        }
+
+        inner = innerLock;
+        outer = outerLock;
+        return true;
+    }
+
+    /// <summary>True when the outer lock's body is only the inner lock: swapping the two expressions changes nothing else.</summary>
+    public static bool CanSwap(LockStatementSyntax inner, LockStatementSyntax outer) =>
+        inner.Parent == outer || (inner.Parent is BlockSyntax { Statements.Count: 1 } block && block.Parent == outer);
+}

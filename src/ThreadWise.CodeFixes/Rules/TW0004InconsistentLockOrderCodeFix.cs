@@ -1,0 +1,215 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using ThreadWise.Analyzers;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.CodeFixes.Rules;
+
+/// <summary>
+/// TW0004: swaps two nested <c>lock</c> statements into the order the rest of the code uses, or (with the ThreadWise
+/// runtime library referenced) takes both through <c>using (LockSet.Enter(a, b))</c>, which acquires them in one
+/// global order.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0004InconsistentLockOrderCodeFix))]
+[Shared]
+public sealed class TW0004InconsistentLockOrderCodeFix : CodeFixProvider
+{
+    public const string ReorderLocksKey = "TW0004.ReorderLocks";
+    public const string UseLockSetKey = "TW0004.UseLockSet";
+
+    private const string LockSetMetadataName = "ThreadWise.LockSet";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.InconsistentLockOrder);
+
+    public override FixAllProvider GetFixAllProvider() =>
+        FixAllProvider.Create(static async (context, document, diagnostics) =>
+            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (CanReorder(root, diagnostic, out _, out _))
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Take the locks in the order used elsewhere",
+                        ct => ApplyAsync(context.Document, new[] { diagnostic }, ReorderLocksKey, ct),
+                        ReorderLocksKey),
+                    diagnostic);
+            }
+            else if (CanUseLockSet(root, model, diagnostic, out _, out _))
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Take both locks with LockSet.Enter (one global order)",
+                        ct => ApplyAsync(context.Document, new[] { diagnostic }, UseLockSetKey, ct),
+                        UseLockSetKey),
+                    diagnostic);
+            }
+        }
+    }
+
+    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var root = editor.OriginalRoot;
+        var model = editor.SemanticModel;
+        var addImport = false;
+        foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
+        {
+            if (key == ReorderLocksKey && CanReorder(root, diagnostic, out _, out var outer))
+            {
+                editor.ReplaceNode(outer, static (current, _) => Swap((LockStatementSyntax)current));
+            }
+            else if (key == UseLockSetKey && CanUseLockSet(root, model, diagnostic, out var inner, out outer))
+            {
+                var index = outer.Statement is BlockSyntax block ? block.Statements.IndexOf(inner) : -1;
+                editor.ReplaceNode(outer, (current, _) => UseLockSet((LockStatementSyntax)current, index));
+                addImport |= model.LookupNamespacesAndTypes(outer.SpanStart, name: "LockSet").IsEmpty;
+            }
+        }
+
+        var changed = editor.GetChangedRoot();
+        if (addImport && changed is CompilationUnitSyntax unit)
+        {
+            changed = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.IdentifierName("ThreadWise"))
+                .WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        return document.WithSyntaxRoot(changed);
+    }
+
+    private static bool CanReorder(SyntaxNode root, Diagnostic diagnostic, out LockStatementSyntax inner, out LockStatementSyntax outer)
+    {
+        inner = null!;
+        outer = null!;
+        return diagnostic.Properties.ContainsKey(LockOrderReport.WantedOrderProperty) &&
+               NestedLocks.TryGet(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), out inner, out outer) &&
+               NestedLocks.CanSwap(inner, outer);
+    }
+
+    private static bool CanUseLockSet(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, out LockStatementSyntax inner, out LockStatementSyntax outer)
+    {
+        inner = null!;
+        outer = null!;
+        if (!diagnostic.Properties.ContainsKey(LockOrderReport.TwoInstancesProperty))
+        {
+            return false;
+        }
+
+        var lockSet = model.Compilation.GetTypeByMetadataName(LockSetMetadataName);
+        if (lockSet is null ||
+            !NestedLocks.TryGet(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), out inner, out outer))
+        {
+            return false;
+        }
+
+        // Monitor locks only (a System.Threading.Lock would need the Lock overload), and the simple name must bind to
+        // ThreadWise.LockSet (or to nothing, once `using ThreadWise;` is added) at the statement.
+        var threadingLock = model.Compilation.GetTypeByMetadataName("System.Threading.Lock");
+        foreach (var expression in new[] { outer.Expression, inner.Expression })
+        {
+            var type = model.GetTypeInfo(expression).Type;
+            if (type is null || type.IsValueType || type.TypeKind == TypeKind.Error || SymbolEqualityComparer.Default.Equals(type, threadingLock))
+            {
+                return false;
+            }
+        }
+
+        var visible = model.LookupNamespacesAndTypes(outer.SpanStart, name: "LockSet");
+        return visible.IsEmpty ? root is CompilationUnitSyntax : visible.Length == 1 && SymbolEqualityComparer.Default.Equals(visible[0], lockSet);
+    }
+
+    /// <summary><c>lock (a) { lock (b) { body } }</c> → <c>lock (b) { lock (a) { body } }</c>.</summary>
+    private static SyntaxNode Swap(LockStatementSyntax outer)
+    {
+        var inner = outer.Statement as LockStatementSyntax ??
+                    (outer.Statement as BlockSyntax)?.Statements.OfType<LockStatementSyntax>().SingleOrDefault();
+        if (inner is null)
+        {
+            return outer;
+        }
+
+        var newInner = inner.WithExpression(outer.Expression.WithTriviaFrom(inner.Expression));
+        return outer.ReplaceNode(inner, newInner).WithExpression(inner.Expression.WithTriviaFrom(outer.Expression));
+    }
+
+    /// <summary>
+    /// <c>lock (a) { … lock (b) { body } … }</c> → <c>using (LockSet.Enter(a, b)) { … { body } … }</c>. Comments on the
+    /// removed <c>lock (b)</c> line move to the top of its body.
+    /// </summary>
+    private static SyntaxNode UseLockSet(LockStatementSyntax outer, int innerIndex)
+    {
+        LockStatementSyntax inner;
+        StatementSyntax body;
+        if (outer.Statement is BlockSyntax block && innerIndex >= 0 && innerIndex < block.Statements.Count &&
+            block.Statements[innerIndex] is LockStatementSyntax nested)
+        {
+            inner = nested;
+            body = block.Statements.Count == 1
+                ? WithHeaderComments(AsBlock(nested.Statement), nested).WithTriviaFrom(block)
+                : block.WithStatements(block.Statements.Replace(nested, WithHeaderComments(AsBlock(nested.Statement), nested)
+                    .WithLeadingTrivia(nested.GetLeadingTrivia())));
+        }
+        else if (outer.Statement is LockStatementSyntax direct)
+        {
+            inner = direct;
+            body = WithHeaderComments(AsBlock(direct.Statement), direct);
+        }
+        else
+        {
+            return outer;
+        }
+
+        var enter = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                SyntaxFactory.IdentifierName("LockSet"), SyntaxFactory.IdentifierName("Enter")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Argument(outer.Expression.WithoutTrivia()),
+                SyntaxFactory.Argument(inner.Expression.WithoutTrivia()),
+            })));
+        return SyntaxFactory.UsingStatement(null, enter, body)
+            .WithCloseParenToken(SyntaxFactory.Token(SyntaxKind.CloseParenToken).WithTrailingTrivia(outer.CloseParenToken.TrailingTrivia))
+            .WithTriviaFrom(outer)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    /// <summary>Puts the comments of a removed <c>lock (x)</c> header before the first statement of its body.</summary>
+    private static BlockSyntax WithHeaderComments(BlockSyntax body, LockStatementSyntax removed)
+    {
+        var comments = removed.GetLeadingTrivia().Concat(removed.CloseParenToken.TrailingTrivia)
+            .Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia))
+            .ToList();
+        if (comments.Count == 0 || body.Statements.Count == 0)
+        {
+            return body;
+        }
+
+        var lines = SyntaxFactory.TriviaList(comments.SelectMany(c => new[] { c, SyntaxFactory.ElasticCarriageReturnLineFeed }));
+        var first = body.Statements[0];
+        return body.ReplaceNode(first, first.WithLeadingTrivia(lines.AddRange(first.GetLeadingTrivia())));
+    }
+
+    private static BlockSyntax AsBlock(StatementSyntax statement) =>
+        statement as BlockSyntax ?? SyntaxFactory.Block(statement);
+}
