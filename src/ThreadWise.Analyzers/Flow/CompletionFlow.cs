@@ -26,6 +26,7 @@ internal sealed class CompletionFlow
     private readonly ImmutableHashSet<AccessPath> _elsewhere;
     private readonly List<Site> _completions = new();
     private readonly Dictionary<int, HashSet<int>> _reachable = new();
+    private readonly FlowCaptures _captures;
 
     public CompletionFlow(
         ControlFlowGraph graph,
@@ -43,6 +44,7 @@ internal sealed class CompletionFlow
         _semanticModel = semanticModel;
         _universe = universe;
         _elsewhere = elsewhere;
+        _captures = new FlowCaptures(graph);
     }
 
     private readonly struct Site
@@ -97,6 +99,7 @@ internal sealed class CompletionFlow
     {
         explicitly = ImmutableHashSet<AccessPath>.Empty;
         var may = ImmutableHashSet<AccessPath>.Empty;
+        var captures = new FlowCaptures(graph);
         foreach (var block in graph.Blocks)
         {
             foreach (var statement in ControlFlowGraphs.OperationsOf(block))
@@ -109,14 +112,14 @@ internal sealed class CompletionFlow
                     }
 
                     var role = model.Completions.Classify(call, out var subject);
-                    if (role == CompletionRole.Complete && model.Completions.TryGetKey(subject, out var key))
+                    if (role == CompletionRole.Complete && model.Completions.TryGetKey(captures.Resolve(subject), out var key))
                     {
                         explicitly = explicitly.Add(key);
                         may = may.Add(key);
                     }
                     else if (role == CompletionRole.None)
                     {
-                        may = may.Union(MayCompleteByCall(call, model, loops, semanticModel, null, cancellationToken));
+                        may = may.Union(MayCompleteByCall(call, model, loops, semanticModel, null, captures, cancellationToken));
                     }
                 }
             }
@@ -167,14 +170,14 @@ internal sealed class CompletionFlow
                 var role = _model.Completions.Classify(call, out var subject);
                 if (role == CompletionRole.Complete)
                 {
-                    if (_model.Completions.TryGetKey(subject, out var key) && _universe.Contains(key))
+                    if (_model.Completions.TryGetKey(_captures.Resolve(subject), out var key) && _universe.Contains(key))
                     {
                         return new State(state.MayBeOpen.Remove(key), state.MayBeOpenExplicitly.Remove(key));
                     }
                 }
                 else if (role == CompletionRole.None && !state.MayBeOpen.IsEmpty)
                 {
-                    var may = MayCompleteByCall(call, _model, _loops, _semanticModel, _universe, cancellationToken);
+                    var may = MayCompleteByCall(call, _model, _loops, _semanticModel, _universe, _captures, cancellationToken);
                     if (!may.IsEmpty)
                     {
                         return new State(state.MayBeOpen.Except(may), state.MayBeOpenExplicitly);
@@ -212,7 +215,7 @@ internal sealed class CompletionFlow
 
     private static ImmutableHashSet<AccessPath> MayCompleteByCall(
         IInvocationOperation call, ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel,
-        ImmutableHashSet<AccessPath>? universe, CancellationToken cancellationToken)
+        ImmutableHashSet<AccessPath>? universe, FlowCaptures captures, CancellationToken cancellationToken)
     {
         if (model.Launches.TryGetLaunch(call.TargetMethod, out _))
         {
@@ -228,7 +231,7 @@ internal sealed class CompletionFlow
         // Unknown code may complete whatever it is handed, and a method of this program whatever its object holds.
         foreach (var argument in call.Arguments)
         {
-            if (model.Completions.TryGetKey(argument.Value, out var passed))
+            if (model.Completions.TryGetKey(captures.Resolve(argument.Value), out var passed))
             {
                 result = result.Add(passed);
             }
@@ -256,13 +259,13 @@ internal sealed class CompletionFlow
         if (operation is IInvocationOperation call)
         {
             var role = api.Classify(call, out var subject);
-            if (role == CompletionRole.Join && api.TryGetKey(subject, out var pool))
+            if (role == CompletionRole.Join && api.TryGetKey(_captures.Resolve(subject), out var pool))
             {
                 CheckWait(operation, ImmutableHashSet.Create(pool), block, index, state, report, isJoin: true);
                 return;
             }
 
-            if (role == CompletionRole.Add && api.TryGetKey(subject, out var added) &&
+            if (role == CompletionRole.Add && api.TryGetKey(_captures.Resolve(subject), out var added) &&
                 _universe.Contains(added) && !state.MayBeOpenExplicitly.Contains(added))
             {
                 ReportAdd(call, added, report);
@@ -274,7 +277,7 @@ internal sealed class CompletionFlow
         switch (operation)
         {
             case IAwaitOperation await:
-                var awaited = ConsumerLoops.Strip(await.Operation);
+                var awaited = ConsumerLoops.Strip(_captures.Resolve(await.Operation)!);
                 if (awaited is IInvocationOperation inner && api.Classify(inner, out _) == CompletionRole.Join)
                 {
                     return;
@@ -284,20 +287,20 @@ internal sealed class CompletionFlow
                 break;
             case IInvocationOperation invocation when _model.Tasks.WaitMethods.ContainsMethod(invocation.TargetMethod) ||
                                                       _model.Threads.JoinMethods.ContainsMethod(invocation.TargetMethod):
-                keys = _consumers.Keys(invocation.Instance);
+                keys = _consumers.Keys(_captures.Resolve(invocation.Instance));
                 break;
             case IInvocationOperation invocation when _model.Tasks.WaitAllMethods.ContainsMethod(invocation.TargetMethod) &&
                                                       invocation.TargetMethod.Name == "WaitAll":
                 keys = ImmutableHashSet<AccessPath>.Empty;
                 foreach (var argument in invocation.Arguments)
                 {
-                    keys = keys.Union(_consumers.Keys(argument.Value));
+                    keys = keys.Union(_consumers.Keys(_captures.Resolve(argument.Value)));
                 }
 
                 break;
             case IPropertyReferenceOperation property when
                 SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, _model.Tasks.Result):
-                keys = _consumers.Keys(property.Instance);
+                keys = _consumers.Keys(_captures.Resolve(property.Instance));
                 break;
             default:
                 return;
@@ -420,7 +423,7 @@ internal sealed class CompletionFlow
                 foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
                 {
                     if (operation is IInvocationOperation call && api.Classify(call, out var subject) == CompletionRole.Complete &&
-                        api.TryGetKey(subject, out var key) && _universe.Contains(key))
+                        api.TryGetKey(_captures.Resolve(subject), out var key) && _universe.Contains(key))
                     {
                         _completions.Add(new Site(block.Ordinal, index, key, call));
                     }

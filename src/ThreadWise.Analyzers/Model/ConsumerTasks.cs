@@ -15,11 +15,6 @@ namespace ThreadWise.Analyzers.Model;
 /// </summary>
 internal sealed class ConsumerTasks
 {
-    private static readonly ConsumerTasks Empty = new(
-        new Dictionary<SyntaxNode, ImmutableHashSet<AccessPath>>(),
-        new Dictionary<AccessPath, ImmutableHashSet<AccessPath>>(),
-        null!);
-
     private readonly Dictionary<SyntaxNode, ImmutableHashSet<AccessPath>> _launches;
     private readonly Dictionary<AccessPath, ImmutableHashSet<AccessPath>> _holders;
     private readonly ThreadingModel _model;
@@ -51,12 +46,12 @@ internal sealed class ConsumerTasks
             }
         }
 
+        var result = new ConsumerTasks(launches, new Dictionary<AccessPath, ImmutableHashSet<AccessPath>>(), model);
+
         if (launches.Count == 0)
         {
-            return Empty;
+            return result;
         }
-
-        var result = new ConsumerTasks(launches, new Dictionary<AccessPath, ImmutableHashSet<AccessPath>>(), model);
 
         // Two rounds: a holder may be filled from another holder (`threads.Add(t)`, `var all = Task.WhenAll(consumers)`).
         for (var round = 0; round < 2; round++)
