@@ -294,7 +294,7 @@ internal sealed class CompletionFlow
                 keys = ImmutableHashSet<AccessPath>.Empty;
                 foreach (var argument in invocation.Arguments)
                 {
-                    keys = keys.Union(_consumers.Keys(_captures.Resolve(argument.Value)));
+                    keys = keys.Union(_consumers.ElementKeys(_captures.Resolve(argument.Value)));
                 }
 
                 break;
@@ -328,7 +328,8 @@ internal sealed class CompletionFlow
                     : $"This waits for the consumers of '{key.Display}' before '{what}' (line {line}) tells them that no more work comes: they never finish and the wait hangs; complete it first";
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(TW0007WaitBeforeCompletionAnalyzer.KindProperty, TW0007WaitBeforeCompletionAnalyzer.WaitKind)
-                .Add(TW0007WaitBeforeCompletionAnalyzer.MethodProperty, CompletionMethodFor(completion));
+                .Add(TW0007WaitBeforeCompletionAnalyzer.MethodProperty, CompletionMethodFor(completion))
+                .Add(TW0007WaitBeforeCompletionAnalyzer.RepeatableProperty, IsRepeatable(completion) ? "true" : "false");
             report(Diagnostic.Create(
                 TW0007WaitBeforeCompletionAnalyzer.Rule,
                 wait.Syntax.GetLocation(),
@@ -392,6 +393,16 @@ internal sealed class CompletionFlow
         var api = _model.Completions;
         var type = completion.Instance?.Type;
         return type.Is(api.BlockingCollection) ? "CompleteAdding" : type.Is(api.WorkerPool) ? "Close" : "Complete";
+    }
+
+    /// <summary>A second call after the inserted one does no harm (a second <c>Writer.Complete()</c> throws; the pool's is unknown).</summary>
+    private bool IsRepeatable(IInvocationOperation completion)
+    {
+        var api = _model.Completions;
+        var type = completion.Instance?.Type;
+        return type.Is(api.BlockingCollection) ||
+               (!type.InheritsFromOrEquals(api.ChannelWriter) && !type.Is(api.WorkerPool)) ||
+               completion.TargetMethod.Name == "TryComplete";
     }
 
     /// <summary>The first explicit completion of <paramref name="key"/> that can run after the operation at (block, index).</summary>

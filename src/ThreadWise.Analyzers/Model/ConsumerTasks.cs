@@ -143,10 +143,37 @@ internal sealed class ConsumerTasks
                 result = result.Union(Keys(invocation.Instance));
                 foreach (var argument in invocation.Arguments)
                 {
-                    result = result.Union(Keys(argument.Value));
+                    result = result.Union(ElementKeys(argument.Value));
                 }
 
                 break;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="Keys"/> of an argument that may be a collection built in place: a <c>params</c> array, or (on newer
+    /// compilers) a <c>params ReadOnlySpan&lt;Task&gt;</c> collection, whose elements are its child operations.
+    /// </summary>
+    public ImmutableHashSet<AccessPath> ElementKeys(IOperation? value)
+    {
+        var result = Keys(value);
+        if (value is null || !result.IsEmpty)
+        {
+            return result;
+        }
+
+        var stripped = ConsumerLoops.Strip(value);
+        if (stripped is IInvocationOperation or IObjectCreationOperation or IMemberReferenceOperation or ILocalReferenceOperation or
+            IParameterReferenceOperation or IAnonymousFunctionOperation or IDelegateCreationOperation or ILiteralOperation)
+        {
+            return result;
+        }
+
+        foreach (var child in stripped.ChildOperations)
+        {
+            result = result.Union(Keys(child));
         }
 
         return result;

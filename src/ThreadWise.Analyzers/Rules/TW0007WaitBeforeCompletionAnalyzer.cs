@@ -24,6 +24,9 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the method the fix calls on the completion's receiver (<c>CompleteAdding</c>, <c>Complete</c>, <c>Close</c>).</summary>
     internal const string MethodProperty = "Method";
 
+    /// <summary>Diagnostic property: "true" when calling the completion a second time is harmless (<c>CompleteAdding</c>, a block's <c>Complete</c>, <c>TryComplete</c>).</summary>
+    internal const string RepeatableProperty = "Repeatable";
+
     internal const string WaitKind = "Wait";
     internal const string AddKind = "Add";
 

@@ -4,7 +4,11 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using ThreadWise.Analyzers.Tests.Verifiers;
 using Xunit;
+using ThreadWise.CodeFixes.Rules;
 using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0007WaitBeforeCompletionAnalyzer>;
+using VerifyFix = ThreadWise.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ThreadWise.Analyzers.Rules.TW0007WaitBeforeCompletionAnalyzer,
+    ThreadWise.CodeFixes.Rules.TW0007WaitBeforeCompletionCodeFix>;
 
 namespace ThreadWise.Analyzers.Tests.Rules;
 
@@ -898,5 +902,209 @@ public class TW0007WaitBeforeCompletionTests
             """;
         return Verify.VerifyAnalyzerAsync(source, TargetFramework.Net80,
             Verify.Diagnostic().WithLocation(0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Consumers("queue", "queue.CompleteAdding()", 16)));
+    }
+
+    // ---- code fixes ------------------------------------------------------------------------------------------------
+
+    private static Task Fix(string source, string fixedSource, OutputKind kind = OutputKind.DynamicallyLinkedLibrary) =>
+        VerifyFix.VerifyCodeFixAsync(Usings + source, Usings + fixedSource, TW0007WaitBeforeCompletionCodeFix.CompleteBeforeWaitKey, kind);
+
+    [Fact]
+    public Task Fix_MovesCompleteAddingBeforeTheWait_KeepingItsComment()
+    {
+        const string source = """
+            class C
+            {
+                void M()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } });
+                    queue.Add(1);
+                    [|consumer.Wait()|];
+
+                    // no more work
+                    queue.CompleteAdding();
+                    Console.WriteLine("done");
+                }
+            }
+            """;
+        const string fixedSource = """
+            class C
+            {
+                void M()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } });
+                    queue.Add(1);
+                    // no more work
+                    queue.CompleteAdding();
+                    consumer.Wait();
+                    Console.WriteLine("done");
+                }
+            }
+            """;
+        return Fix(source, fixedSource);
+    }
+
+    [Fact]
+    public Task Fix_ChannelWriterComplete_BeforeAwaitWhenAll()
+    {
+        const string source = """
+            class C
+            {
+                async Task M(Channel<int> channel)
+                {
+                    var reader = Task.Run(async () => { await foreach (var x in channel.Reader.ReadAllAsync()) { } });
+                    await channel.Writer.WriteAsync(1);
+                    [|await Task.WhenAll(reader)|];
+                    channel.Writer.Complete();
+                }
+            }
+            """;
+        const string fixedSource = """
+            class C
+            {
+                async Task M(Channel<int> channel)
+                {
+                    var reader = Task.Run(async () => { await foreach (var x in channel.Reader.ReadAllAsync()) { } });
+                    await channel.Writer.WriteAsync(1);
+                    channel.Writer.Complete();
+                    await Task.WhenAll(reader);
+                }
+            }
+            """;
+        return Fix(source, fixedSource);
+    }
+
+    [Fact]
+    public Task Fix_InsertsBeforeTheIf_WhenTheCompletionIsElsewhere_AndIsRepeatable()
+    {
+        const string source = """
+            class C
+            {
+                void M()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumers = new[] { Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } }) };
+                    if (![|Task.WaitAll(consumers, 2000)|])
+                    {
+                        queue.CompleteAdding();
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            class C
+            {
+                void M()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumers = new[] { Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } }) };
+                    queue.CompleteAdding();
+                    if (!Task.WaitAll(consumers, 2000))
+                    {
+                        queue.CompleteAdding();
+                    }
+                }
+            }
+            """;
+        return Fix(source, fixedSource);
+    }
+
+    [Fact]
+    public Task Fix_DataflowBlock_AndTopLevelProgram()
+    {
+        const string source = """
+            var block = new ActionBlock<int>(i => Console.WriteLine(i));
+            block.Post(1);
+            [|await block.Completion|];
+            block.Complete();
+            """;
+        const string fixedSource = """
+            var block = new ActionBlock<int>(i => Console.WriteLine(i));
+            block.Post(1);
+            block.Complete();
+            await block.Completion;
+
+            """;
+        return Fix(source, fixedSource, OutputKind.ConsoleApplication);
+    }
+
+    [Fact]
+    public Task FixAll_TwoMethods_AndTwoWaitsBeforeOneCompletion()
+    {
+        const string source = """
+            class C
+            {
+                private readonly BlockingCollection<int> _queue = new BlockingCollection<int>();
+
+                void M()
+                {
+                    var a = Task.Run(() => { foreach (var x in _queue.GetConsumingEnumerable()) { } });
+                    var b = Task.Run(() => { foreach (var x in _queue.GetConsumingEnumerable()) { } });
+                    [|a.Wait()|];
+                    [|b.Wait()|];
+                    _queue.CompleteAdding();
+                }
+
+                async Task N(ActionBlock<int> block)
+                {
+                    block.Post(1);
+                    [|await block.Completion|];
+                    block.Complete();
+                }
+            }
+            """;
+        const string fixedSource = """
+            class C
+            {
+                private readonly BlockingCollection<int> _queue = new BlockingCollection<int>();
+
+                void M()
+                {
+                    var a = Task.Run(() => { foreach (var x in _queue.GetConsumingEnumerable()) { } });
+                    var b = Task.Run(() => { foreach (var x in _queue.GetConsumingEnumerable()) { } });
+                    _queue.CompleteAdding();
+                    a.Wait();
+                    b.Wait();
+                }
+
+                async Task N(ActionBlock<int> block)
+                {
+                    block.Post(1);
+                    block.Complete();
+                    await block.Completion;
+                }
+            }
+            """;
+        return Fix(source, fixedSource);
+    }
+
+    [Fact]
+    public Task NoFix_WaitIsAnEmbeddedStatement_ChannelCompletionNotMovable_OrAddAfterCompletion()
+    {
+        const string source = Usings + """
+            class C
+            {
+                void M(bool drain, Channel<int> channel, BlockingCollection<int> other)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } });
+                    if (drain) [|consumer.Wait()|];
+                    queue.CompleteAdding();
+
+                    var reader = Task.Run(async () => { await foreach (var x in channel.Reader.ReadAllAsync()) { } });
+                    {
+                        [|reader.Wait()|];
+                    }
+
+                    channel.Writer.Complete();
+
+                    other.CompleteAdding();
+                    [|other.Add(1)|];
+                }
+            }
+            """;
+        return VerifyFix.VerifyNoCodeFixAsync(source);
     }
 }
