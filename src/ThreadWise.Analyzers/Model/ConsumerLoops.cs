@@ -22,10 +22,13 @@ internal sealed class ConsumerLoops
     private readonly LaunchApi _launches;
     private readonly ConcurrentDictionary<IMethodSymbol, Summary> _summaries = new(SymbolEqualityComparer.Default);
 
-    public ConsumerLoops(CompletionApi api, LaunchApi launches)
+    private readonly INamedTypeSymbol? _task;
+
+    public ConsumerLoops(CompletionApi api, LaunchApi launches, TaskApi tasks)
     {
         _api = api;
         _launches = launches;
+        _task = tasks.Task;
     }
 
     /// <summary>What one method does, in terms of its parameters, fields and (for local functions) captured locals.</summary>
@@ -58,6 +61,12 @@ internal sealed class ConsumerLoops
                 value = creation.Target;
             }
 
+            // Only Task.Run waits for an async body; a thread, StartNew or a cold task ends at the body's first await.
+            if (IsAsync(value) && !UnwrapsAsyncBody(launch, argument))
+            {
+                continue;
+            }
+
             switch (value)
             {
                 case IAnonymousFunctionOperation lambda:
@@ -75,6 +84,19 @@ internal sealed class ConsumerLoops
 
         return result;
     }
+
+    private static bool IsAsync(IOperation value) => value switch
+    {
+        IAnonymousFunctionOperation lambda => lambda.Symbol.IsAsync,
+        IMethodReferenceOperation reference => reference.Method.IsAsync,
+        _ => false,
+    };
+
+    /// <summary><c>Task.Run(Func&lt;Task&gt;)</c> returns a proxy for the async body's task; every other launch does not.</summary>
+    private bool UnwrapsAsyncBody(IOperation launch, IArgumentOperation argument) =>
+        launch is IInvocationOperation { TargetMethod: { IsStatic: true } method } &&
+        method.ContainingType.Is(_task) &&
+        argument.Parameter?.Type is INamedTypeSymbol { DelegateInvokeMethod.ReturnsVoid: false };
 
     /// <summary>
     /// The completables a call of user code may complete, mapped to the caller's names; <paramref name="unknown"/> is

@@ -54,7 +54,7 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var loops = new ConsumerLoops(model.Completions, model.Launches);
+            var loops = new ConsumerLoops(model.Completions, model.Launches, model.Tasks);
             start.RegisterOperationBlockAction(c => Analyze(c, model, loops));
         });
     }

@@ -904,6 +904,68 @@ public class TW0007WaitBeforeCompletionTests
             Verify.Diagnostic().WithLocation(0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Consumers("queue", "queue.CompleteAdding()", 16)));
     }
 
+    [Fact]
+    public Task Reports_WaitAllWithSeveralConsumers_AndAwaitOfWaitAsync()
+    {
+        const string source = """
+            class C
+            {
+                async Task M(TimeSpan timeout)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var a = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } });
+                    var b = new Task(() => { while (true) { Console.WriteLine(queue.Take()); } });
+                    b.Start();
+                    {|#0:Task.WaitAll(a, b)|};
+                    {|#1:await a.WaitAsync(timeout)|};
+                    queue.CompleteAdding();
+                }
+            }
+            """;
+        return Reports(source,
+            Consumers("queue", "queue.CompleteAdding()", 19),
+            Consumers("queue", "queue.CompleteAdding()", 19));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_AsyncBodyOnAThreadOrStartNew_EndsAtItsFirstAwait()
+    {
+        const string source = """
+            class C
+            {
+                void M(Channel<int> channel)
+                {
+                    var outer = Task.Factory.StartNew(async () => { await foreach (var x in channel.Reader.ReadAllAsync()) { } });
+                    var thread = new Thread(async () => { await foreach (var x in channel.Reader.ReadAllAsync()) { } });
+                    thread.Start();
+                    outer.Wait();
+                    thread.Join();
+                    channel.Writer.Complete();
+                }
+            }
+            """;
+        return Silent(source);
+    }
+
+    [Fact]
+    public void NoException_OnIncompleteCode()
+    {
+        var fragments = new[]
+        {
+            "class C { void M() { var q = new BlockingCollection<int>(); var c = Task.Run(() => { foreach (var x in q.GetConsumingEnumerable( }); c.Wait(); q.CompleteAdding(); } }",
+            "class C { void M() { var q = new BlockingCollection<int>(); Task.WaitAll(; q.CompleteAdding(",
+            "class C { async Task M(Channel<int> ch) { await Task.WhenAll(Task.Run(async () => { await foreach (var x in ch.Reader.ReadAllAsync()) }))); ch.Writer. } }",
+            "class C { void M(ActionBlock<int> b) { b.Completion.Wait(); b.Complete(); b.Post( } }",
+            "class C { void M() { BlockingCollection<int> q; var t = new Thread(Consume); t.Join(); q.CompleteAdding(); } void Consume( { while (true) q.Take(); } }",
+            "var q = new BlockingCollection<int>(); var t = Task.Run(() => { while (!q.IsCompleted) q.Take(); }); await t; q.CompleteAdding(); q.Add(",
+        };
+        foreach (var fragment in fragments)
+        {
+            var result = ThreadWise.Analyzers.Tests.Meta.AnalyzerRunner.Run(new[] { ("Fragment.cs", Usings + fragment) });
+            Assert.Empty(result.Exceptions);
+        }
+    }
+
     // ---- code fixes ------------------------------------------------------------------------------------------------
 
     private static Task Fix(string source, string fixedSource, OutputKind kind = OutputKind.DynamicallyLinkedLibrary) =>
