@@ -395,13 +395,11 @@ internal sealed class CompletionFlow
         return type.Is(api.BlockingCollection) ? "CompleteAdding" : type.Is(api.WorkerPool) ? "Close" : "Complete";
     }
 
-    /// <summary>A second call after the inserted one does no harm (a second <c>Writer.Complete()</c> throws; the pool's is unknown).</summary>
+    /// <summary>A second call after the inserted one does no harm (only a second <c>Writer.Complete()</c> throws).</summary>
     private bool IsRepeatable(IInvocationOperation completion)
     {
         var api = _model.Completions;
-        var type = completion.Instance?.Type;
-        return type.Is(api.BlockingCollection) ||
-               (!type.InheritsFromOrEquals(api.ChannelWriter) && !type.Is(api.WorkerPool)) ||
+        return !completion.TargetMethod.ContainingType.InheritsFromOrEquals(api.ChannelWriter) ||
                completion.TargetMethod.Name == "TryComplete";
     }
 
