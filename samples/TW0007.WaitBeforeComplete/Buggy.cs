@@ -14,6 +14,7 @@ internal static class Buggy
     {
         ProducerConsumer();
         Pool();
+        WorkerPool();
     }
 
     /// <summary>2 producers x 5 items, 2 consumers over a BlockingCollection (the course's queue with a sentinel, in .NET).</summary>
@@ -68,5 +69,28 @@ internal static class Buggy
 
         pool.Complete();
         pool.Completion.Wait();
+    }
+
+    /// <summary>The runtime library's Python-shaped pool fails fast, like Python: Join before Close throws.</summary>
+    private static void WorkerPool()
+    {
+        using var pool = new ThreadWise.WorkerPool(3);
+        for (var job = 0; job < 10; job++)
+        {
+            var n = job;
+            pool.Submit(() => Thread.Sleep(10 * n));
+        }
+
+        try
+        {
+            pool.Join(); // expect: TW0007
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.WriteLine($"  WorkerPool: {e.Message}");
+        }
+
+        pool.Close();
+        pool.Join();
     }
 }

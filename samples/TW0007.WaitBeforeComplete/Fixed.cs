@@ -14,6 +14,7 @@ internal static class Fixed
     {
         ProducerConsumer();
         Pool();
+        WorkerPool();
     }
 
     private static void ProducerConsumer()
@@ -55,5 +56,19 @@ internal static class Fixed
         pool.Complete();
         pool.Completion.Wait();
         Console.WriteLine($"  10 jobs on 3 workers finished in {watch.ElapsedMilliseconds} ms (4 waves of 100 ms)");
+    }
+
+    private static void WorkerPool()
+    {
+        using var pool = new ThreadWise.WorkerPool(3);
+        for (var job = 0; job < 10; job++)
+        {
+            var n = job;
+            pool.Submit(() => Thread.Sleep(10 * n));
+        }
+
+        pool.Close(); // "after closing, the pool accepts no new requests"
+        pool.Join();  // "must come after close"
+        Console.WriteLine("  WorkerPool: closed, then joined");
     }
 }

@@ -463,6 +463,36 @@ public class TW0007WaitBeforeCompletionTests
             Joined("pool", "pool.Terminate()", 22));
     }
 
+    [Fact]
+    public Task Reports_RuntimeLibraryWorkerPool_AndFixClosesFirst()
+    {
+        const string source = """
+            class C
+            {
+                void M()
+                {
+                    using var pool = new ThreadWise.WorkerPool(3);
+                    pool.Submit(() => Console.WriteLine("work"));
+                    [|pool.Join()|];
+                    pool.Close();
+                }
+            }
+            """;
+        const string fixedSource = """
+            class C
+            {
+                void M()
+                {
+                    using var pool = new ThreadWise.WorkerPool(3);
+                    pool.Submit(() => Console.WriteLine("work"));
+                    pool.Close();
+                    pool.Join();
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(Usings + source, Usings + fixedSource, TW0007WaitBeforeCompletionCodeFix.CompleteBeforeWaitKey);
+    }
+
     // ---- positives: adding after completion ------------------------------------------------------------------------
 
     [Fact]
