@@ -23,6 +23,8 @@ internal sealed class ConsumerLoops
     private readonly ConcurrentDictionary<IMethodSymbol, Summary> _summaries = new(SymbolEqualityComparer.Default);
 
     private readonly INamedTypeSymbol? _task;
+    private readonly ConcurrentDictionary<INamedTypeSymbol, IReadOnlyDictionary<AccessPath, ImmutableHashSet<AccessPath>>> _fieldHolders =
+        new(SymbolEqualityComparer.Default);
 
     public ConsumerLoops(CompletionApi api, LaunchApi launches, TaskApi tasks)
     {
@@ -84,6 +86,11 @@ internal sealed class ConsumerLoops
 
         return result;
     }
+
+    /// <summary>The fields of a type that hold consumer tasks (see <see cref="ConsumerTasks"/>), computed once per type.</summary>
+    public IReadOnlyDictionary<AccessPath, ImmutableHashSet<AccessPath>> FieldHolders(
+        INamedTypeSymbol type, System.Func<IReadOnlyDictionary<AccessPath, ImmutableHashSet<AccessPath>>> compute) =>
+        _fieldHolders.TryGetValue(type, out var cached) ? cached : _fieldHolders.GetOrAdd(type, compute());
 
     private static bool IsAsync(IOperation value) => value switch
     {

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace ThreadWise.Analyzers.Model;
@@ -29,26 +30,94 @@ internal sealed class ConsumerTasks
         _model = model;
     }
 
-    public bool IsEmpty => _launches.Count == 0;
+    public bool IsEmpty => _launches.Count == 0 && _holders.Count == 0;
 
-    public static ConsumerTasks Collect(IOperation block, ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel, CancellationToken cancellationToken)
+    public static ConsumerTasks Collect(
+        IOperation block, ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel, INamedTypeSymbol? containingType,
+        CancellationToken cancellationToken)
+    {
+        var fields = containingType is null
+            ? null
+            : loops.FieldHolders(containingType, () => FieldHoldersOf(containingType, model, loops, semanticModel, cancellationToken));
+        return Scan(new[] { block }, fields, model, loops, semanticModel, cancellationToken);
+    }
+
+    /// <summary>
+    /// The fields and auto-properties of <paramref name="type"/> that some member (in this file) fills with consumer
+    /// tasks or threads (<c>_consumer = Task.Run(Loop)</c> in <c>Start()</c>, waited in <c>Stop()</c>). Empty for a
+    /// type declared in several parts.
+    /// </summary>
+    private static IReadOnlyDictionary<AccessPath, ImmutableHashSet<AccessPath>> FieldHoldersOf(
+        INamedTypeSymbol type, ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<AccessPath, ImmutableHashSet<AccessPath>>();
+        if (type.DeclaringSyntaxReferences.Length != 1 || type.DeclaringSyntaxReferences[0].SyntaxTree != semanticModel.SyntaxTree ||
+            type.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+        {
+            return result;
+        }
+
+        var bodies = new List<IOperation>();
+        foreach (var member in declaration.Members)
+        {
+            var nodes = member switch
+            {
+                BaseMethodDeclarationSyntax method => new SyntaxNode[] { method },
+                BasePropertyDeclarationSyntax { AccessorList: { } accessors } => accessors.Accessors.ToArray<SyntaxNode>(),
+                _ => System.Array.Empty<SyntaxNode>(),
+            };
+            foreach (var node in nodes)
+            {
+                if (semanticModel.GetOperation(node, cancellationToken) is { } operation)
+                {
+                    bodies.Add(operation);
+                }
+            }
+        }
+
+        var scanned = Scan(bodies, null, model, loops, semanticModel, cancellationToken);
+        foreach (var pair in scanned._holders)
+        {
+            if (pair.Key.Symbols.Length == 1 && pair.Key.Root is IFieldSymbol or IPropertySymbol &&
+                SymbolEqualityComparer.Default.Equals(pair.Key.Root.ContainingType, type))
+            {
+                result[pair.Key] = pair.Value;
+            }
+        }
+
+        return result;
+    }
+
+    private static ConsumerTasks Scan(
+        IReadOnlyList<IOperation> blocks, IReadOnlyDictionary<AccessPath, ImmutableHashSet<AccessPath>>? initial,
+        ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
         var launches = new Dictionary<SyntaxNode, ImmutableHashSet<AccessPath>>();
-        foreach (var operation in block.DescendantsAndSelf())
+        foreach (var block in blocks)
         {
-            if (operation is IInvocationOperation or IObjectCreationOperation)
+            foreach (var operation in block.DescendantsAndSelf())
             {
-                var keys = loops.ConsumedByLaunch(operation, semanticModel, cancellationToken);
-                if (!keys.IsEmpty)
+                if (operation is IInvocationOperation or IObjectCreationOperation)
                 {
-                    launches[operation.Syntax] = keys;
+                    var keys = loops.ConsumedByLaunch(operation, semanticModel, cancellationToken);
+                    if (!keys.IsEmpty)
+                    {
+                        launches[operation.Syntax] = keys;
+                    }
                 }
             }
         }
 
         var result = new ConsumerTasks(launches, new Dictionary<AccessPath, ImmutableHashSet<AccessPath>>(), model);
+        if (initial is not null)
+        {
+            foreach (var pair in initial)
+            {
+                result.Hold(pair.Key, pair.Value);
+            }
+        }
 
-        if (launches.Count == 0)
+        if (result.IsEmpty)
         {
             return result;
         }
@@ -56,7 +125,7 @@ internal sealed class ConsumerTasks
         // Two rounds: a holder may be filled from another holder (`threads.Add(t)`, `var all = Task.WhenAll(consumers)`).
         for (var round = 0; round < 2; round++)
         {
-            foreach (var operation in block.DescendantsAndSelf())
+            foreach (var operation in blocks.SelectMany(static b => b.DescendantsAndSelf()))
             {
                 switch (operation)
                 {
@@ -112,7 +181,7 @@ internal sealed class ConsumerTasks
             return result.Add(completionKey);
         }
 
-        if (_launches.Count == 0)
+        if (IsEmpty)
         {
             return result;
         }

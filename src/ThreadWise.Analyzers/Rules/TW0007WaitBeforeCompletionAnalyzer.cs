@@ -69,7 +69,7 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var consumers = ConsumerTasks.Collect(block, model, loops, semanticModel, context.CancellationToken);
+            var consumers = ConsumerTasks.Collect(block, model, loops, semanticModel, context.OwningSymbol.ContainingType, context.CancellationToken);
             var root = context.GetControlFlowGraph(block);
             var graphs = new List<ControlFlowGraph>(ControlFlowGraphs.SelfAndNested(root, context.CancellationToken));
             var explicitlyIn = new Dictionary<ControlFlowGraph, ImmutableHashSet<AccessPath>>();

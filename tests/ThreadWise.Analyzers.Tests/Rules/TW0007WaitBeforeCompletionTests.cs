@@ -327,6 +327,74 @@ public class TW0007WaitBeforeCompletionTests
             Verify.Diagnostic().WithLocation(0).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Consumers("queue", "queue.CompleteAdding()", 14)));
     }
 
+    [Fact]
+    public Task Reports_StartStopClass_ConsumerFieldSetInAnotherMethod()
+    {
+        const string source = """
+            sealed class Logger : IDisposable
+            {
+                private readonly BlockingCollection<string> _lines = new BlockingCollection<string>();
+                private Task _writer = Task.CompletedTask;
+
+                public void Start() => _writer = Task.Run(WriteLoop);
+
+                public void Log(string line) => _lines.Add(line);
+
+                public void Dispose()
+                {
+                    {|#0:_writer.Wait()|};
+                    _lines.CompleteAdding();
+                }
+
+                private void WriteLoop()
+                {
+                    foreach (var line in _lines.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(line);
+                    }
+                }
+            }
+            """;
+        return Reports(source, Consumers("_lines", "_lines.CompleteAdding()", 21));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_StartStopClass_CompletesFirst_OrConsumerStopsByToken()
+    {
+        const string source = """
+            sealed class Logger : IDisposable
+            {
+                private readonly BlockingCollection<string> _lines = new BlockingCollection<string>();
+                private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+                private Task _writer = Task.CompletedTask;
+                private Task _other = Task.CompletedTask;
+
+                public void Start()
+                {
+                    _writer = Task.Run(WriteLoop);
+                    _other = Task.Run(() => { foreach (var line in _lines.GetConsumingEnumerable(_stop.Token)) { } });
+                }
+
+                public void Dispose()
+                {
+                    _stop.Cancel();
+                    _other.Wait();
+                    _lines.CompleteAdding();
+                    _writer.Wait();
+                }
+
+                private void WriteLoop()
+                {
+                    foreach (var line in _lines.GetConsumingEnumerable())
+                    {
+                        Console.WriteLine(line);
+                    }
+                }
+            }
+            """;
+        return Silent(source);
+    }
+
     // ---- positives: channels -------------------------------------------------------------------------------------
 
     [Fact]
