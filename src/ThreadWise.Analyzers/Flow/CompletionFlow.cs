@@ -311,6 +311,12 @@ internal sealed class CompletionFlow
 
     private void CheckWait(IOperation wait, ImmutableHashSet<AccessPath> keys, int block, int index, State state, Action<Diagnostic> report, bool isJoin)
     {
+        // A wait with a timeout inside a loop is polling (`while (!c.Wait(100)) { … Complete(); }`): it does not hang.
+        if (keys.IsEmpty || (HasTimeout(wait) && Reachable(block).Contains(block)))
+        {
+            return;
+        }
+
         foreach (var key in keys)
         {
             if (!_universe.Contains(key) || _elsewhere.Contains(key) || !state.MayBeOpen.Contains(key) ||
@@ -338,6 +344,31 @@ internal sealed class CompletionFlow
                 message));
             return;
         }
+    }
+
+    private bool HasTimeout(IOperation wait)
+    {
+        var call = wait switch
+        {
+            IInvocationOperation invocation => invocation,
+            IAwaitOperation await => ConsumerLoops.Strip(_captures.Resolve(await.Operation)!) as IInvocationOperation,
+            _ => null,
+        };
+        if (call is null)
+        {
+            return false;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter?.Type is { } type &&
+                (type.SpecialType == SpecialType.System_Int32 || type.Is(_model.Completions.TimeSpan)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void ReportAdd(IInvocationOperation call, AccessPath key, Action<Diagnostic> report)

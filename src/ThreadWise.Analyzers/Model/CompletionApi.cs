@@ -69,6 +69,7 @@ internal sealed class CompletionApi
         PoolJoin = SymbolSets.Methods(WorkerPool, "Join", "JoinAsync");
 
         Enumerable = WellKnownTypes.Get(compilation, "System.Linq.Enumerable");
+        TimeSpan = WellKnownTypes.Get(compilation, "System.TimeSpan");
         IsEmpty = BlockingCollection is null && ChannelWriter is null && DataflowBlock is null && WorkerPool is null;
     }
 
@@ -77,6 +78,9 @@ internal sealed class CompletionApi
 
     /// <summary><c>System.Linq.Enumerable</c>: <c>ToArray</c>, <c>Concat</c>… copy a list of consumer tasks.</summary>
     public INamedTypeSymbol? Enumerable { get; }
+
+    /// <summary><c>System.TimeSpan</c>: a wait given one has a timeout.</summary>
+    public INamedTypeSymbol? TimeSpan { get; }
 
     public INamedTypeSymbol? BlockingCollection { get; }
 

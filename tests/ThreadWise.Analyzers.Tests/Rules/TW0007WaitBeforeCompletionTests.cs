@@ -866,6 +866,30 @@ public class TW0007WaitBeforeCompletionTests
     }
 
     [Fact]
+    public Task NoDiagnostic_PollingWithATimeoutInALoop()
+    {
+        const string source = """
+            class C
+            {
+                void M(Func<bool> done)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } });
+                    while (!consumer.Wait(100))
+                    {
+                        Console.Write(".");
+                        if (done())
+                        {
+                            queue.CompleteAdding();
+                        }
+                    }
+                }
+            }
+            """;
+        return Silent(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_DataflowLinkedBlocks_AndCompleteBeforeCompletion()
     {
         const string source = """
