@@ -298,6 +298,12 @@ internal sealed class CompletionFlow
                 }
 
                 break;
+            case IInvocationOperation { TargetMethod.Name: "GetResult", Instance: var awaiter } when
+                ConsumerLoops.Strip(_captures.Resolve(awaiter) ?? awaiter!) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", Instance: { } task } &&
+                _model.Tasks.IsTask(task.Type):
+                // task.GetAwaiter().GetResult()
+                keys = _consumers.Keys(_captures.Resolve(task));
+                break;
             case IPropertyReferenceOperation property when
                 SymbolEqualityComparer.Default.Equals(property.Property.OriginalDefinition, _model.Tasks.Result):
                 keys = _consumers.Keys(_captures.Resolve(property.Instance));

@@ -70,6 +70,7 @@ internal sealed class CompletionApi
 
         Enumerable = WellKnownTypes.Get(compilation, "System.Linq.Enumerable");
         TimeSpan = WellKnownTypes.Get(compilation, "System.TimeSpan");
+        ParallelOptions = WellKnownTypes.Get(compilation, "System.Threading.Tasks.ParallelOptions");
         IsEmpty = BlockingCollection is null && ChannelWriter is null && DataflowBlock is null && WorkerPool is null;
     }
 
@@ -81,6 +82,9 @@ internal sealed class CompletionApi
 
     /// <summary><c>System.TimeSpan</c>: a wait given one has a timeout.</summary>
     public INamedTypeSymbol? TimeSpan { get; }
+
+    /// <summary><c>ParallelOptions</c>: may carry a cancellation token that stops a <c>Parallel.ForEach</c> consumer.</summary>
+    public INamedTypeSymbol? ParallelOptions { get; }
 
     public INamedTypeSymbol? BlockingCollection { get; }
 

@@ -219,9 +219,36 @@ internal sealed class ConsumerLoops
             {
                 result = result.Union(ConsumedUntilComplete(loop));
             }
+            else if (operation is IInvocationOperation call && IsParallelForEachOverConsumingEnumerable(call, out var consumed))
+            {
+                result = result.Add(consumed);
+            }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <c>Parallel.ForEach(q.GetConsumingEnumerable(), …)</c> (a common consumer) with no <c>ParallelOptions</c> (which may
+    /// carry a cancellation token): it ends only when the collection is completed.
+    /// </summary>
+    private bool IsParallelForEachOverConsumingEnumerable(IInvocationOperation call, out AccessPath key)
+    {
+        key = default;
+        if (!call.TargetMethod.ContainingType.Is(_launches.Parallel) || call.TargetMethod.Name != "ForEach" || call.Arguments.IsEmpty)
+        {
+            return false;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter?.Type.Is(_api.ParallelOptions) == true)
+            {
+                return false;
+            }
+        }
+
+        return ConsumesUntilComplete(call.Arguments[0].Value, out key);
     }
 
     private IEnumerable<AccessPath> ConsumedUntilComplete(ILoopOperation loop)

@@ -395,6 +395,44 @@ public class TW0007WaitBeforeCompletionTests
         return Silent(source);
     }
 
+    [Fact]
+    public Task Reports_ParallelForEachConsumer_WaitedWithGetAwaiterGetResult()
+    {
+        const string source = """
+            class C
+            {
+                void M()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => Parallel.ForEach(queue.GetConsumingEnumerable(), x => Console.WriteLine(x)));
+                    queue.Add(1);
+                    {|#0:consumer.GetAwaiter().GetResult()|};
+                    queue.CompleteAdding();
+                }
+            }
+            """;
+        return Reports(source, Consumers("queue", "queue.CompleteAdding()", 17));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_ParallelForEachWithOptions()
+    {
+        const string source = """
+            class C
+            {
+                void M(CancellationToken token)
+                {
+                    var queue = new BlockingCollection<int>();
+                    var options = new ParallelOptions { CancellationToken = token };
+                    var consumer = Task.Run(() => Parallel.ForEach(queue.GetConsumingEnumerable(), options, x => Console.WriteLine(x)));
+                    consumer.GetAwaiter().GetResult();
+                    queue.CompleteAdding();
+                }
+            }
+            """;
+        return Silent(source);
+    }
+
     // ---- positives: channels -------------------------------------------------------------------------------------
 
     [Fact]
