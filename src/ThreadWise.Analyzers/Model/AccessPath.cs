@@ -42,6 +42,9 @@ internal readonly struct AccessPath : IEquatable<AccessPath>
 
     public static AccessPath? Create(IOperation? operation) => TryCreate(operation, out var path) ? path : null;
 
+    /// <summary>A path from its symbols, root first (for a path rebuilt by substitution, e.g. a parameter replaced by the argument).</summary>
+    public static AccessPath FromSymbols(ImmutableArray<ISymbol> symbols) => new(symbols);
+
     /// <summary>True when this path is <paramref name="prefix"/> or lies inside it (<c>a.b</c> starts with <c>a</c>).</summary>
     public bool StartsWith(AccessPath prefix)
     {

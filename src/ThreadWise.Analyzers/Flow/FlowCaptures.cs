@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ThreadWise.Analyzers.Flow;
+
+/// <summary>
+/// The values a control-flow graph spills into flow captures (to keep evaluation order, e.g. the arguments before an
+/// object initializer), so that a capture reference can be seen as the expression it stands for. A capture assigned
+/// more than once (a conditional expression, <c>??</c>) is not resolved.
+/// </summary>
+internal sealed class FlowCaptures
+{
+    private readonly Dictionary<CaptureId, IOperation?> _values = new();
+
+    public FlowCaptures(ControlFlowGraph graph)
+    {
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            {
+                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+                {
+                    if (operation is IFlowCaptureOperation capture)
+                    {
+                        _values[capture.Id] = _values.ContainsKey(capture.Id) ? null : capture.Value;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The expression behind <paramref name="operation"/> when it is a capture reference assigned once; else itself.</summary>
+    public IOperation? Resolve(IOperation? operation)
+    {
+        for (var depth = 0; depth < 8 && operation is not null; depth++)
+        {
+            var stripped = operation;
+            while (stripped is IConversionOperation { IsImplicit: true } conversion)
+            {
+                stripped = conversion.Operand;
+            }
+
+            if (stripped is IFlowCaptureReferenceOperation reference &&
+                _values.TryGetValue(reference.Id, out var value) && value is not null)
+            {
+                operation = value;
+                continue;
+            }
+
+            return operation;
+        }
+
+        return operation;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Flow;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0007: waiting for the consumers of a collection, channel, dataflow block or worker pool before telling them that no
+/// more work comes (Python's <c>pool.join()</c> before <c>pool.close()</c>): in .NET a silent permanent hang. Also
+/// adding work after the completion signal on every path (an exception, or an item silently dropped).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property: <see cref="WaitKind"/> or <see cref="AddKind"/>.</summary>
+    internal const string KindProperty = "Kind";
+
+    /// <summary>Diagnostic property: the method the fix calls on the completion's receiver (<c>CompleteAdding</c>, <c>Complete</c>, <c>Close</c>).</summary>
+    internal const string MethodProperty = "Method";
+
+    /// <summary>Diagnostic property: "true" when calling the completion a second time is harmless (<c>CompleteAdding</c>, a block's <c>Complete</c>, <c>TryComplete</c>).</summary>
+    internal const string RepeatableProperty = "Repeatable";
+
+    internal const string WaitKind = "Wait";
+    internal const string AddKind = "Add";
+
+    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        RuleIds.WaitBeforeCompletion,
+        title: "Waiting for consumers before completing what they consume",
+        messageFormat: "{0}",
+        RuleCategories.Lifecycle,
+        DiagnosticSeverity.Warning,
+        description: "Consumers of a BlockingCollection, a Channel, a dataflow block or a worker pool run until the producer " +
+                     "side says that no more work comes (CompleteAdding, Writer.Complete, Complete, Close). Waiting for them " +
+                     "before that call hangs forever; adding work after it throws or silently drops the item.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var model = ThreadingModel.Get(start.Compilation);
+            if (model.Completions.IsEmpty || model.Tasks.Task is null)
+            {
+                return;
+            }
+
+            var loops = new ConsumerLoops(model.Completions, model.Launches, model.Tasks);
+            start.RegisterOperationBlockAction(c => Analyze(c, model, loops));
+        });
+    }
+
+    private static void Analyze(OperationBlockAnalysisContext context, ThreadingModel model, ConsumerLoops loops)
+    {
+        foreach (var block in context.OperationBlocks)
+        {
+            if (block is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) ||
+                block.SemanticModel is not { } semanticModel || !HasCompletion(block, model.Completions))
+            {
+                continue;
+            }
+
+            var consumers = ConsumerTasks.Collect(block, model, loops, semanticModel, context.OwningSymbol.ContainingType, context.CancellationToken);
+            var root = context.GetControlFlowGraph(block);
+            var graphs = new List<ControlFlowGraph>(ControlFlowGraphs.SelfAndNested(root, context.CancellationToken));
+            var explicitlyIn = new Dictionary<ControlFlowGraph, ImmutableHashSet<AccessPath>>();
+            var mayIn = new Dictionary<ControlFlowGraph, ImmutableHashSet<AccessPath>>();
+            foreach (var graph in graphs)
+            {
+                mayIn[graph] = CompletionFlow.Completions(graph, model, loops, semanticModel, out var explicitly, context.CancellationToken);
+                explicitlyIn[graph] = explicitly;
+            }
+
+            foreach (var graph in graphs)
+            {
+                var universe = explicitlyIn[graph];
+                if (universe.IsEmpty)
+                {
+                    continue;
+                }
+
+                // Completed by another body too (a producer task, a local function): who completes first is not provable here.
+                var elsewhere = ImmutableHashSet<AccessPath>.Empty;
+                foreach (var other in graphs)
+                {
+                    if (other != graph)
+                    {
+                        elsewhere = elsewhere.Union(mayIn[other]);
+                    }
+                }
+
+                var flow = new CompletionFlow(graph, model, loops, consumers, semanticModel, universe, elsewhere);
+                flow.Report(context.ReportDiagnostic, context.CancellationToken);
+            }
+        }
+    }
+
+    private static bool HasCompletion(IOperation block, CompletionApi api)
+    {
+        foreach (var operation in block.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation invocation && api.Classify(invocation, out _) == CompletionRole.Complete)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
