@@ -19,6 +19,7 @@ internal sealed class ThreadingModel
         Tasks = new TaskApi(compilation);
         Locks = new LockApi(compilation);
         Launches = new LaunchApi(compilation, Threads, Tasks);
+        Processes = new ProcessApi(compilation);
     }
 
     /// <summary>The model of <paramref name="compilation"/>, built on first use and shared by every rule.</summary>
@@ -38,4 +39,7 @@ internal sealed class ThreadingModel
 
     /// <summary>Calls that run a delegate on another thread.</summary>
     public LaunchApi Launches { get; }
+
+    /// <summary><c>System.Diagnostics.Process</c> and its instance start.</summary>
+    public ProcessApi Processes { get; }
 }
