@@ -29,7 +29,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
     internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
         RuleIds.ThreadBodyCalledDirectly,
         title: "Thread body called instead of starting the thread",
-        messageFormat: "'{0}' runs {1} synchronously on the calling thread: {2}",
+        messageFormat: "'{0}' is {1}, but calling it runs it synchronously on the calling thread: {2}",
         RuleCategories.Lifecycle,
         DiagnosticSeverity.Warning,
         description: "Calling the method a thread runs is an ordinary call: the work runs on the calling thread, one call " +
@@ -155,8 +155,8 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
             additionalLocations: new[] { creation.Syntax.GetLocation() },
             properties: ImmutableDictionary<string, string?>.Empty.Add(ThreadProperty, local.Name),
             call.Syntax.ToString(),
-            $"the body of {what} '{local.Name}', which is never started",
-            $"call '{local.Name}.Start()' instead"));
+            $"the body of {what} '{local.Name}'",
+            $"'{local.Name}' is never started; call '{local.Name}.Start()' instead"));
     }
 
     private static bool DeclaredInSource(INamedTypeSymbol? type)

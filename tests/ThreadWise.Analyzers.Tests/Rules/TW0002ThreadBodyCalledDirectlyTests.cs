@@ -185,7 +185,7 @@ public class TW0002ThreadBodyCalledDirectlyTests
                 void Work() { }
             }
             """;
-        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("Work()", "the body of thread 't', which is never started", "call 't.Start()' instead"));
+        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("Work()", "the body of thread 't'", "'t' is never started; call 't.Start()' instead"));
     }
 
     [Fact]
@@ -215,8 +215,8 @@ public class TW0002ThreadBodyCalledDirectlyTests
                 static void Report() { }
             }
             """;
-        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("Compute(5)", "the body of thread 't', which is never started", "call 't.Start()' instead"),
-            Verify.Diagnostic().WithLocation(1).WithLocation(11).WithArguments("Report()", "the body of task 'task', which is never started", "call 'task.Start()' instead"));
+        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("Compute(5)", "the body of thread 't'", "'t' is never started; call 't.Start()' instead"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(11).WithArguments("Report()", "the body of task 'task'", "'task' is never started; call 'task.Start()' instead"));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public class TW0002ThreadBodyCalledDirectlyTests
 
             static void Print() => Console.WriteLine(Environment.CurrentManagedThreadId);
             """;
-        return Verify.VerifyProgramAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("Print()", "the body of thread 'worker', which is never started", "call 'worker.Start()' instead"));
+        return Verify.VerifyProgramAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("Print()", "the body of thread 'worker'", "'worker' is never started; call 'worker.Start()' instead"));
     }
 
     [Fact]
