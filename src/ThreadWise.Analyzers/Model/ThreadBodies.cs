@@ -18,6 +18,7 @@ internal sealed class ThreadBodies
 {
     private readonly ThreadingModel _model;
     private readonly ConcurrentDictionary<INamedTypeSymbol, TypeThreadBodies> _cache = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableHashSet<string>> _names = new(SymbolEqualityComparer.Default);
 
     public ThreadBodies(ThreadingModel model) => _model = model;
 
@@ -67,6 +68,46 @@ internal sealed class ThreadBodies
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A cheap test before <see cref="Get"/>: true when <paramref name="type"/> or one of its base types declared in
+    /// source names <paramref name="methodName"/> in its own code (a body must be referenced to be launched). It reads
+    /// syntax only, so calls on types that never mention the method cost no binding of their files.
+    /// </summary>
+    public bool MayLaunch(INamedTypeSymbol type, string methodName, CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? current = type.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
+        {
+            if (current.DeclaringSyntaxReferences.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!_names.TryGetValue(current, out var names))
+            {
+                var builder = ImmutableHashSet.CreateBuilder<string>();
+                foreach (var reference in current.DeclaringSyntaxReferences)
+                {
+                    foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                    {
+                        if (node is IdentifierNameSyntax name)
+                        {
+                            builder.Add(name.Identifier.ValueText);
+                        }
+                    }
+                }
+
+                names = _names.GetOrAdd(current, builder.ToImmutable());
+            }
+
+            if (names.Contains(methodName))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The thread bodies of <paramref name="type"/> (and its base types declared in source).</summary>

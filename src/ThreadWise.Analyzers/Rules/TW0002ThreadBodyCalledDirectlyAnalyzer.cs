@@ -85,10 +85,11 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         var method = invocation.TargetMethod;
         var receiver = StartApi.Unwrap(invocation.Instance);
         if (method.IsStatic || method.MethodKind != MethodKind.Ordinary || receiver is null or IInstanceReferenceOperation ||
+            receiver is not (IObjectCreationOperation or ILocalReferenceOperation) ||
             receiver.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } receiverType ||
-            !DeclaredInSource(receiverType) ||
             context.ContainingSymbol.ContainingType is not { } callerType ||
             callerType.InheritsFromOrEquals(method.ContainingType) ||
+            !bodies.MayLaunch(receiverType, method.Name, context.CancellationToken) ||
             !bodies.Get(receiverType, invocation.SemanticModel, context.CancellationToken).TryFind(method, out var starters))
         {
             return;
@@ -157,19 +158,6 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
             call.Syntax.ToString(),
             $"the body of {what} '{local.Name}'",
             $"'{local.Name}' is never started; call '{local.Name}.Start()' instead"));
-    }
-
-    private static bool DeclaredInSource(INamedTypeSymbol? type)
-    {
-        for (; type is not null; type = type.BaseType)
-        {
-            if (!type.DeclaringSyntaxReferences.IsEmpty)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

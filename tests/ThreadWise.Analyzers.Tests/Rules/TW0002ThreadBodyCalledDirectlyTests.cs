@@ -554,6 +554,187 @@ public class TW0002ThreadBodyCalledDirectlyTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task Reports_QueueUserWorkItemAndStartNewStarters_InALoop()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Fetcher
+            {
+                public void Start() => ThreadPool.QueueUserWorkItem(_ => Fetch());
+
+                public void Fetch() { }
+            }
+
+            class Indexer
+            {
+                private Task _task;
+
+                public void Begin() { _task = Task.Factory.StartNew(() => Index()); }
+
+                public void Index() { }
+            }
+
+            class Client
+            {
+                void M(IEnumerable<string> urls)
+                {
+                    foreach (var url in urls)
+                    {
+                        var f = new Fetcher();
+                        {|#0:f.Fetch()|};
+                    }
+
+                    var i = new Indexer();
+                    {|#1:i.Index()|};
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithArguments("f.Fetch()", "the body of the thread that 'Fetcher.Start()' starts", "call 'f.Start()' to run it on its own thread"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("i.Index()", "the body of the thread that 'Indexer.Begin()' starts", "call 'i.Begin()' to run it on its own thread"));
+    }
+
+    [Fact]
+    public Task Reports_ExplicitThreadStartDelegate_AndGenericWorker()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Worker<T>
+            {
+                private Thread _t;
+
+                public void Start()
+                {
+                    var t = new Thread(new ThreadStart(Run));
+                    _t = t;
+                    t.Start();
+                }
+
+                public void Run() { }
+            }
+
+            class C
+            {
+                void M()
+                {
+                    var w = new Worker<int>();
+                    {|#0:w.Run()|};
+                    var t = {|#10:new Thread(new ThreadStart(Work))|};
+                    {|#1:Work()|};
+                }
+
+                static void Work() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithArguments("w.Run()", "the body of the thread that 'Worker.Start()' starts", "call 'w.Start()' to run it on its own thread"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(10).WithArguments("Work()", "the body of thread 't'", "'t' is never started; call 't.Start()' instead"));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_TheBodyOfAnotherMethod_AndCallBetweenStartAndJoin()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Pump
+            {
+                private Thread _t;
+
+                public void Start()
+                {
+                    _t = new Thread(Loop);
+                    _t.Start();
+                }
+
+                private void Loop()
+                {
+                    while (true)
+                    {
+                        Step();
+                    }
+                }
+
+                public void Step() { }
+            }
+
+            class C
+            {
+                void M()
+                {
+                    var p = new Pump();
+                    p.Step();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_ReceiverReassignedFromElsewhere_OrStartedThroughBase()
+    {
+        const string source = """
+            using System.Threading;
+
+            class WorkerBase
+            {
+                public void Start() => new Thread(Run).Start();
+
+                public virtual void Run() { }
+            }
+
+            class Special : WorkerBase
+            {
+                public override void Run() { }
+            }
+
+            class C
+            {
+                WorkerBase Make() => new Special();
+
+                void M()
+                {
+                    var w = Make();
+                    w.Run();
+                    var s = new Special();
+                    s.Start();
+                    s.Run();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_IncompleteCode()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Worker
+            {
+                public void Start() => new Thread(Run).Start();
+
+                public void Run() { }
+            }
+
+            class C
+            {
+                void M()
+                {
+                    var w = new Worker();
+                    w.{|CS1061:Runn|}();
+                    var t = new Thread({|CS0103:Missing|});
+                    {|CS0103:Missing2|}();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- code fixes ----
     [Fact]
     public Task FixAll_CallsStartInsteadOfRun()

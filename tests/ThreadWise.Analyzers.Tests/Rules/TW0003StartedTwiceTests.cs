@@ -781,6 +781,103 @@ public class TW0003StartedTwiceTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task Reports_ThisFieldAndPlainField_AreOneInstance_DoWhileRestart()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private Thread _t = new Thread(() => { });
+
+                void M(int n)
+                {
+                    {|#10:this._t.Start()|};
+                    {|#0:_t.Start()|};
+                }
+
+                void Restart(Thread t)
+                {
+                    do
+                    {
+                        {|#1:t.Start()|};
+                        t.Join();
+                    }
+                    while (!t.IsAlive);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source, Verify.Diagnostic().WithLocation(0).WithLocation(10).WithArguments("_t", "at line 9", Thread),
+            Verify.Diagnostic().WithLocation(1).WithLocation(1).WithArguments("t", Loop, Thread));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_EarlyReturnFlagGuard_AndStateMachineSwitch()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private enum State { Idle, Running }
+
+                private State _state;
+                private bool _started;
+                private readonly Thread _t = new Thread(() => { });
+
+                void EnsureStarted()
+                {
+                    for (int i = 0; i < 3; i++)
+                    {
+                        switch (_state)
+                        {
+                            case State.Idle:
+                                _t.Start();
+                                _state = State.Running;
+                                break;
+                        }
+                    }
+                }
+
+                void Loop()
+                {
+                    while (true)
+                    {
+                        if (_started)
+                        {
+                            return;
+                        }
+
+                        _t.Start();
+                        _started = true;
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_IncompleteCode()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                void M(Thread t)
+                {
+                    t.Start();
+                    {|CS0103:x|}.Start();
+                    t = {|CS0103:Unknown|};
+                    t.Start();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- code fixes ----
     [Fact]
     public Task Fix_CreatesNewThread_BeforeSecondStart()
