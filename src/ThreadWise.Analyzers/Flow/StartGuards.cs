@@ -53,7 +53,7 @@ internal static class StartGuards
                     break;
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary
                     when current == binary.RightOperand:
-                    if (Guards(binary.LeftOperand, Root(binary), instance, kind, starts))
+                    if (Guards(binary.LeftOperand, OperationTree.Root(binary), instance, kind, starts))
                     {
                         return true;
                     }
@@ -131,14 +131,4 @@ internal static class StartGuards
         IBlockOperation { Operations.Length: > 0 } block => ExitsUnconditionally(block.Operations[block.Operations.Length - 1]),
         _ => false,
     };
-
-    private static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
-    }
 }

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Flow;
 
 namespace ThreadWise.Analyzers.Model;
 
@@ -270,14 +271,7 @@ internal sealed class ThreadBodies
         /// <summary>A <c>new Thread(body)</c>/<c>new Task(body)</c>: started right there, through a local, or kept in a field.</summary>
         private void Created(IOperation creation, IOperation root, ISymbol member, IMethodSymbol body)
         {
-            var child = creation;
-            var user = creation.Parent;
-            while (user is IConversionOperation or IParenthesizedOperation)
-            {
-                child = user;
-                user = user.Parent;
-            }
-
+            var (child, user) = OperationTree.User(creation);
             switch (user)
             {
                 case IInvocationOperation invocation when invocation.Instance == child && IsStart(invocation):

@@ -126,7 +126,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         if (launch.Argument is null || launch.Kind is not (LaunchKind.ThreadConstructor or LaunchKind.ColdTask) ||
             ThreadBodies.BodyMethod(launch.Argument.Value, out var bodyReceiver) is not { } body ||
             LocalAssigned(creation) is not { } local ||
-            !IsOnlyConfiguredOrWaited(Root(creation), local, creation, model))
+            !IsOnlyConfiguredOrWaited(OperationTree.Root(creation), local, creation, model))
         {
             return;
         }
@@ -177,7 +177,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         }
 
         var created = false;
-        foreach (var operation in Root(call).DescendantsAndSelf())
+        foreach (var operation in OperationTree.Root(call).DescendantsAndSelf())
         {
             switch (operation)
             {
@@ -194,7 +194,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
 
                     break;
                 case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
-                    var (child, user) = User(reference);
+                    var (child, user) = OperationTree.User(reference);
                     switch (user)
                     {
                         case ISimpleAssignmentOperation assignment when assignment.Target == child:
@@ -235,7 +235,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var (_, user) = User(current.Parent is IDelegateCreationOperation delegateCreation ? delegateCreation : current);
+            var (_, user) = OperationTree.User(current.Parent is IDelegateCreationOperation delegateCreation ? delegateCreation : current);
             if (user is IArgumentOperation { Parent: { } launch } && model.Launches.LaunchedDelegates(launch).Any())
             {
                 return true;
@@ -248,7 +248,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
     /// <summary>The local that <paramref name="creation"/> is stored in (<c>var t = new Thread(…)</c> or <c>t = new Thread(…)</c>).</summary>
     private static ILocalSymbol? LocalAssigned(IOperation creation)
     {
-        var (child, user) = User(creation);
+        var (child, user) = OperationTree.User(creation);
         return user switch
         {
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
@@ -270,7 +270,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var (child, user) = User(reference);
+            var (child, user) = OperationTree.User(reference);
             switch (user)
             {
                 case ISimpleAssignmentOperation assignment when assignment.Target == child:
@@ -311,58 +311,13 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        BasicBlock? start = null;
-        var index = -1;
-        foreach (var block in graph.Blocks)
-        {
-            var i = 0;
-            foreach (var operation in ControlFlowGraphs.OperationsOf(block))
-            {
-                foreach (var descendant in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
-                {
-                    if (descendant is IObjectCreationOperation && descendant.Syntax == creation)
-                    {
-                        start = block;
-                        index = i;
-                    }
-
-                    i++;
-                }
-            }
-        }
-
-        if (start is null)
-        {
-            return null;
-        }
-
-        // Breadth-first from the creation: the rest of its block, then every block reachable from it.
-        var visited = new HashSet<int>();
-        var queue = new Queue<(BasicBlock Block, int From)>();
-        queue.Enqueue((start, index + 1));
         IInvocationOperation? first = null;
-        while (queue.Count > 0)
+        foreach (var operation in Reachability.OperationsAfter(graph, o => o is IObjectCreationOperation && o.Syntax == creation))
         {
-            var (block, from) = queue.Dequeue();
-            var i = 0;
-            foreach (var operation in ControlFlowGraphs.OperationsOf(block))
+            if (operation is IInvocationOperation call && IsDirectCall(call, body, bodyReceiver, receiverPath) &&
+                (first is null || call.Syntax.SpanStart < first.Syntax.SpanStart))
             {
-                foreach (var descendant in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
-                {
-                    if (i++ >= from && descendant is IInvocationOperation call && IsDirectCall(call, body, bodyReceiver, receiverPath) &&
-                        (first is null || call.Syntax.SpanStart < first.Syntax.SpanStart))
-                    {
-                        first = call;
-                    }
-                }
-            }
-
-            foreach (var successor in new[] { block.FallThroughSuccessor?.Destination, block.ConditionalSuccessor?.Destination })
-            {
-                if (successor is not null && visited.Add(successor.Ordinal))
-                {
-                    queue.Enqueue((successor, 0));
-                }
+                first = call;
             }
         }
 
@@ -396,29 +351,5 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    /// <summary>The operation that uses <paramref name="operation"/>, past parentheses and conversions, with the child it uses.</summary>
-    private static (IOperation Child, IOperation? User) User(IOperation operation)
-    {
-        var child = operation;
-        var user = operation.Parent;
-        while (user is IConversionOperation or IParenthesizedOperation)
-        {
-            child = user;
-            user = user.Parent;
-        }
-
-        return (child, user);
-    }
-
-    private static IOperation Root(IOperation operation)
-    {
-        while (operation.Parent is not null)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
     }
 }
