@@ -8,7 +8,8 @@ namespace ThreadWise.Analyzers.Flow;
 /// Recognizes a <c>Start()</c> that its own code guards against a second start, which a path-insensitive flow
 /// analysis cannot see: a condition that tests <c>ThreadState.Unstarted</c> / <c>TaskStatus.Created</c>, a
 /// once-flag set to a constant inside the guarded code (<c>if (!_started) { _started = true; t.Start(); }</c>), an
-/// <c>Interlocked.CompareExchange</c>/<c>Exchange</c> in the condition, or, for a process, <c>HasExited</c>
+/// <c>Interlocked.CompareExchange</c>/<c>Exchange</c> in the condition, a retry loop whose <c>try</c> leaves the loop
+/// after the start (it starts again only when the start threw), or, for a process, <c>HasExited</c>
 /// (a process object may be started again once its process has exited). <c>IsAlive</c> is no guard: a dead thread
 /// cannot be restarted.
 /// </summary>
@@ -23,6 +24,9 @@ internal static class StartGuards
             {
                 case IAnonymousFunctionOperation or ILocalFunctionOperation or IMethodBodyBaseOperation:
                     return false;
+                case ITryOperation { Catches.Length: > 0 } attempt when current == attempt.Body && ExitsUnconditionally(attempt.Body):
+                    // A retry loop: `try { p.Start(); break; } catch { … }` starts again only when the start threw.
+                    return true;
                 case IConditionalOperation conditional when current != conditional.Condition:
                     if (Guards(conditional.Condition, conditional, instance, kind, starts))
                     {

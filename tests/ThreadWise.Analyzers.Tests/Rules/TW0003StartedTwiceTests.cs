@@ -878,6 +878,49 @@ public class TW0003StartedTwiceTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_RetryUntilStarted()
+    {
+        const string source = """
+            using System;
+            using System.ComponentModel;
+            using System.Diagnostics;
+            using System.Threading;
+
+            class C
+            {
+                void M(Process process, Thread t)
+                {
+                    for (int attempt = 0; attempt < 3; attempt++)
+                    {
+                        try
+                        {
+                            process.Start();
+                            break;
+                        }
+                        catch (Win32Exception)
+                        {
+                            Thread.Sleep(100);
+                        }
+                    }
+
+                    while (true)
+                    {
+                        try
+                        {
+                            t.Start();
+                            return;
+                        }
+                        catch (OutOfMemoryException)
+                        {
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- code fixes ----
     [Fact]
     public Task Fix_CreatesNewThread_BeforeSecondStart()
