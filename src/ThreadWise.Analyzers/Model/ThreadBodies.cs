@@ -163,17 +163,40 @@ internal sealed class ThreadBodies
         return collector.Build(inherited);
     }
 
-    private static IEnumerable<(SyntaxNode Body, ISymbol? Symbol)> Bodies(MemberDeclarationSyntax member, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>
+    /// The executable parts of a member declaration with the symbol they belong to: method, constructor and operator
+    /// bodies, accessors, expression bodies of properties and indexers, and field, event and property initializers.
+    /// </summary>
+    internal static IEnumerable<(SyntaxNode Body, ISymbol? Symbol)> Bodies(MemberDeclarationSyntax member, SemanticModel model, CancellationToken cancellationToken)
     {
         switch (member)
         {
             case BaseMethodDeclarationSyntax method:
                 yield return (method, model.GetDeclaredSymbol(method, cancellationToken));
                 break;
-            case BasePropertyDeclarationSyntax { AccessorList: { } accessors }:
-                foreach (var accessor in accessors.Accessors)
+            case BasePropertyDeclarationSyntax property:
+                if (property.AccessorList is { } accessors)
                 {
-                    yield return (accessor, model.GetDeclaredSymbol(accessor, cancellationToken));
+                    foreach (var accessor in accessors.Accessors)
+                    {
+                        yield return (accessor, model.GetDeclaredSymbol(accessor, cancellationToken));
+                    }
+                }
+
+                var symbol = model.GetDeclaredSymbol(property, cancellationToken);
+                switch (property)
+                {
+                    case PropertyDeclarationSyntax { ExpressionBody: { } body }:
+                        yield return (body, (symbol as IPropertySymbol)?.GetMethod);
+                        break;
+                    case IndexerDeclarationSyntax { ExpressionBody: { } body }:
+                        yield return (body, (symbol as IPropertySymbol)?.GetMethod);
+                        break;
+                }
+
+                if (property is PropertyDeclarationSyntax { Initializer: { } propertyInitializer })
+                {
+                    yield return (propertyInitializer, symbol);
                 }
 
                 break;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -51,7 +52,8 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
             }
 
             var bodies = new ThreadBodies(model);
-            start.RegisterOperationAction(c => AnalyzeOwnerCall(c, model, bodies), OperationKind.Invocation);
+            var fields = new FieldInstances(start.Compilation);
+            start.RegisterOperationAction(c => AnalyzeOwnerCall(c, model, bodies, fields), OperationKind.Invocation);
             start.RegisterOperationBlockStartAction(block =>
             {
                 // The thread is created in one place and its body called in another: collect the creations of the
@@ -79,13 +81,13 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary><c>new Worker().Run()</c> / <c>var w = new Worker(); w.Run();</c> where <c>Worker.Start()</c> runs <c>Run</c> on a thread.</summary>
-    private static void AnalyzeOwnerCall(OperationAnalysisContext context, ThreadingModel model, ThreadBodies bodies)
+    private static void AnalyzeOwnerCall(OperationAnalysisContext context, ThreadingModel model, ThreadBodies bodies, FieldInstances fields)
     {
         var invocation = (IInvocationOperation)context.Operation;
         var method = invocation.TargetMethod;
         var receiver = StartApi.Unwrap(invocation.Instance);
         if (method.IsStatic || method.MethodKind != MethodKind.Ordinary || receiver is null or IInstanceReferenceOperation ||
-            receiver is not (IObjectCreationOperation or ILocalReferenceOperation) ||
+            receiver is not (IObjectCreationOperation or ILocalReferenceOperation or IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }) ||
             receiver.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } receiverType ||
             context.ContainingSymbol.ContainingType is not { } callerType ||
             callerType.InheritsFromOrEquals(method.ContainingType) ||
@@ -97,7 +99,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
 
         // A method returning a task (`Task StartAsync() => Task.Run(Run)`) is an async alternative, not a thread start.
         var candidates = starters.Where(s => s.ReturnsVoid).OrderBy(s => s.Parameters.Length).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
-        if (candidates.Count == 0 || !IsCreatedHereAndNeverStarted(invocation, receiver, candidates) || RunsOnAnotherThread(invocation, model))
+        if (candidates.Count == 0 || !IsCreatedHereAndNeverStarted(invocation, receiver, candidates, fields, context.CancellationToken) || RunsOnAnotherThread(invocation, model))
         {
             return;
         }
@@ -161,14 +163,23 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>
-    /// The receiver is a new object (<c>new Worker().Run()</c>) or a local that only ever holds new objects, is never
-    /// passed anywhere (where it might be started) and is never started in this body.
+    /// The receiver is a new object (<c>new Worker().Run()</c>), a local that only ever holds new objects, is never
+    /// passed anywhere (where it might be started) and is never started in this body, or such a private field of the
+    /// calling type.
     /// </summary>
-    private static bool IsCreatedHereAndNeverStarted(IInvocationOperation call, IOperation receiver, List<IMethodSymbol> starters)
+    private static bool IsCreatedHereAndNeverStarted(
+        IInvocationOperation call, IOperation receiver, List<IMethodSymbol> starters, FieldInstances fields, CancellationToken cancellationToken)
     {
         if (receiver is IObjectCreationOperation)
         {
             return true;
+        }
+
+        // A private field that only ever holds new objects, is never handed out, and is never started by its type.
+        if (receiver is IFieldReferenceOperation { Field: var field })
+        {
+            return fields.Get(field, call.SemanticModel, cancellationToken) is { OnlyNewObjects: true, Escapes: false } use &&
+                   !use.Invoked.Any(invoked => starters.Any(starter => Overrides(invoked, starter)));
         }
 
         if (receiver is not ILocalReferenceOperation { Local: var local })

@@ -420,6 +420,8 @@ public class TW0002ThreadBodyCalledDirectlyTests
             {
                 private readonly Counter _field = new Counter("f");
 
+                public void Begin() => _field.Start();
+
                 void M(Counter parameter, List<Counter> all)
                 {
                     parameter.Run();
@@ -733,6 +735,55 @@ public class TW0002ThreadBodyCalledDirectlyTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_PrivateFieldThatIsNeverStarted()
+    {
+        const string source = """
+            class Service
+            {
+                private readonly Counter _counter = new Counter("c");
+                private Counter _other;
+
+                public Service() => _other = new Counter("o");
+
+                public void Go()
+                {
+                    {|#0:_counter.Run()|};
+                    {|#1:this._other.Run()|};
+                    _counter.Join();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(Counter + source,
+            Verify.Diagnostic().WithLocation(0).WithArguments("_counter.Run()", "the body of the thread that 'Counter.Start()' starts", "call '_counter.Start()' to run it on its own thread"),
+            Verify.Diagnostic().WithLocation(1).WithArguments("this._other.Run()", "the body of the thread that 'Counter.Start()' starts", "call 'this._other.Start()' to run it on its own thread"));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_FieldHandedOut_AssignedFromOutside_OrPublic()
+    {
+        const string source = """
+            class Service
+            {
+                private readonly Counter _shared = new Counter("s");
+                private Counter _injected;
+                public Counter Public = new Counter("p");
+
+                public Service(Counter injected) => _injected = injected;
+
+                public Counter Shared => _shared;
+
+                public void Go()
+                {
+                    _shared.Run();
+                    _injected.Run();
+                    Public.Run();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(Counter + source);
     }
 
     // ---- code fixes ----
