@@ -27,12 +27,13 @@ namespace ThreadWise.CodeFixes.Rules;
 public sealed class TW0003StartedTwiceCodeFix : CodeFixProvider
 {
     public const string NewInstanceKey = "TW0003.CreateNewInstance";
+    public const string RemoveStartKey = "TW0003.RemoveStart";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ThreadStartedTwice);
 
     public override FixAllProvider GetFixAllProvider() =>
         FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
@@ -45,6 +46,17 @@ public sealed class TW0003StartedTwiceCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
+            if (RedundantStart(root, diagnostic) is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Remove Start(): the task is already running",
+                        ct => ApplyAsync(context.Document, new[] { diagnostic }, RemoveStartKey, ct),
+                        RemoveStartKey),
+                    diagnostic);
+                continue;
+            }
+
             var plan = Plan.TryCreate(root, model, diagnostic, context.CancellationToken);
             if (plan is null)
             {
@@ -54,20 +66,39 @@ public sealed class TW0003StartedTwiceCodeFix : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     $"Start a new {plan.TypeName} instead",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, ct),
+                    ct => ApplyAsync(context.Document, new[] { diagnostic }, NewInstanceKey, ct),
                     NewInstanceKey),
                 diagnostic);
         }
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
         foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
-            var plan = Plan.TryCreate(root, model, diagnostic, cancellationToken);
+            if (RedundantStart(root, diagnostic) is { } redundant)
+            {
+                if (key == NewInstanceKey)
+                {
+                    continue;
+                }
+
+                if (redundant.Instance is InvocationExpressionSyntax launch)
+                {
+                    editor.ReplaceNode(redundant.Start, launch.WithTriviaFrom(redundant.Start));
+                }
+                else
+                {
+                    editor.RemoveNode(StatementEditing.MovableUnit(redundant.Statement), SyntaxRemoveOptions.KeepNoTrivia);
+                }
+
+                continue;
+            }
+
+            var plan = key == RemoveStartKey ? null : Plan.TryCreate(root, model, diagnostic, cancellationToken);
             if (plan is null)
             {
                 continue;
@@ -103,6 +134,31 @@ public sealed class TW0003StartedTwiceCodeFix : CodeFixProvider
         }
 
         return editor.GetChangedDocument();
+    }
+
+    /// <summary>
+    /// A <c>Start()</c> on a task that is already running (<c>Task.Run(…).Start();</c> or <c>t.Start();</c>), as a statement
+    /// of its own whose removal loses no comment; null otherwise.
+    /// </summary>
+    private static (InvocationExpressionSyntax Start, ExpressionSyntax Instance, ExpressionStatementSyntax Statement)? RedundantStart(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(TW0003StartedTwiceAnalyzer.KindProperty, out var kind) || kind != nameof(StartKind.HotTask) ||
+            root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not
+            { Expression: MemberAccessExpressionSyntax access } start ||
+            start.Span != diagnostic.Location.SourceSpan ||
+            start.Parent is not ExpressionStatementSyntax statement)
+        {
+            return null;
+        }
+
+        var keepsCall = access.Expression is InvocationExpressionSyntax;
+        var unit = StatementEditing.MovableUnit(statement);
+        if (!keepsCall && (StatementEditing.HasComments(unit) || unit.Parent is not (BlockSyntax or SwitchSectionSyntax or CompilationUnitSyntax)))
+        {
+            return null;
+        }
+
+        return (start, access.Expression, statement);
     }
 
     /// <summary>What the fix would insert, and where; null when no safe rewrite exists.</summary>

@@ -1155,4 +1155,39 @@ public class TW0003StartedTwiceTests
             """;
         return VerifyFix.VerifyNoCodeFixAsync(source);
     }
+
+    [Fact]
+    public Task Fix_RemovesStartOnARunningTask()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task M()
+                {
+                    var t = Task.Run(() => { });
+                    {|TW0003:t.Start()|};
+                    // keep the task running
+                    {|TW0003:Task.Run(() => { }).Start()|};
+                    await t;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task M()
+                {
+                    var t = Task.Run(() => { });
+                    // keep the task running
+                    Task.Run(() => { });
+                    await t;
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, TW0003StartedTwiceCodeFix.RemoveStartKey);
+    }
 }
