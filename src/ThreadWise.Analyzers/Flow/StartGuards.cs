@@ -86,6 +86,51 @@ internal static class StartGuards
         return false;
     }
 
+    /// <summary>
+    /// For a start that reaches itself around a loop: true when, inside that loop, it runs only under a condition that
+    /// does not look at the instance (<c>if (i == 0) t.Start();</c>). Which iterations take that branch is beyond a
+    /// path-insensitive analysis; a condition on the instance itself (<c>if (!t.IsAlive)</c>) is the restart bug.
+    /// </summary>
+    public static bool IsConditionalInLoop(IOperation start, AccessPath instance)
+    {
+        var current = start;
+        for (var parent = start.Parent; parent is not null and not ILoopOperation; current = parent, parent = parent.Parent)
+        {
+            IOperation? condition = parent switch
+            {
+                IConditionalOperation conditional when current != conditional.Condition => conditional.Condition,
+                ISwitchOperation @switch when current != @switch.Value => @switch.Value,
+                IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary
+                    when current == binary.RightOperand => binary.LeftOperand,
+                _ => null,
+            };
+            if (condition is not null && !Mentions(condition, instance))
+            {
+                return true;
+            }
+
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Mentions(IOperation condition, AccessPath instance)
+    {
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (AccessPath.TryCreate(operation, out var path) && path.StartsWith(instance))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool Guards(IOperation condition, IOperation region, AccessPath instance, StartKind kind, StartApi starts)
     {
         foreach (var operation in condition.DescendantsAndSelf())

@@ -72,7 +72,8 @@ public sealed class TW0003StartedTwiceAnalyzer : DiagnosticAnalyzer
         var site = invocation.Syntax;
         var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
         var fact = StartedInstances.FindStartReaching(graph, starts, path, site, context.CancellationToken);
-        if (fact is null || StartGuards.IsGuarded(invocation, path, fact.Value.Kind, starts))
+        if (fact is null || StartGuards.IsGuarded(invocation, path, fact.Value.Kind, starts) ||
+            (fact.Value.Site == site && StartGuards.IsConditionalInLoop(invocation, path)))
         {
             return;
         }

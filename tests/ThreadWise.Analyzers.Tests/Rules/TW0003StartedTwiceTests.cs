@@ -921,6 +921,42 @@ public class TW0003StartedTwiceTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_StartInLoopUnderAConditionOnSomethingElse()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class C
+            {
+                void M(List<int> items)
+                {
+                    var t = new Thread(() => { });
+                    for (int i = 0; i < items.Count; i++)
+                    {
+                        if (i == 0)
+                        {
+                            t.Start();
+                        }
+                    }
+
+                    var u = new Thread(() => { });
+                    foreach (var item in items)
+                    {
+                        switch (item)
+                        {
+                            case 42:
+                                u.Start();
+                                break;
+                        }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- code fixes ----
     [Fact]
     public Task Fix_CreatesNewThread_BeforeSecondStart()
