@@ -413,6 +413,20 @@ internal sealed class TypeThreadBodies
     /// <summary>Bodies started by a constructor or a field initializer: every instance is already running them.</summary>
     public ImmutableHashSet<IMethodSymbol> OnConstruction { get; }
 
+    /// <summary>True when <paramref name="method"/> (or a method it overrides) runs on a thread this type starts.</summary>
+    public bool IsBody(IMethodSymbol method)
+    {
+        for (var current = method.OriginalDefinition; current is not null; current = current.OverriddenMethod?.OriginalDefinition)
+        {
+            if (Starters.ContainsKey(current) || OnConstruction.Contains(current))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// True when <paramref name="called"/> (or a method it overrides) is a thread body of this type that is started
     /// only by the returned <paramref name="starters"/>, never on construction.

@@ -99,8 +99,12 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
 
         // A method returning a task (`Task StartAsync() => Task.Run(Run)`) is an async alternative, not a thread start.
         var candidates = starters.Where(s => s.ReturnsVoid).OrderBy(s => s.Parameters.Length).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
-        if (candidates.Count == 0 || !IsCreatedHereAndNeverStarted(invocation, receiver, candidates, fields, context.CancellationToken) || RunsOnAnotherThread(invocation, model))
+        if (candidates.Count == 0 || !IsCreatedHereAndNeverStarted(invocation, receiver, candidates, fields, context.CancellationToken) ||
+            RunsOnAnotherThread(invocation, model) ||
+            (context.ContainingSymbol is IMethodSymbol caller && bodies.MayLaunch(callerType, caller.Name, context.CancellationToken) &&
+             bodies.Get(callerType, invocation.SemanticModel, context.CancellationToken).IsBody(caller)))
         {
+            // The caller is itself the body of a thread its type starts: running a worker inline there is deliberate.
             return;
         }
 

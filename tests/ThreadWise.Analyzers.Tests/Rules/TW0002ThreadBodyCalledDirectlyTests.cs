@@ -786,6 +786,30 @@ public class TW0002ThreadBodyCalledDirectlyTests
         return Verify.VerifyAnalyzerAsync(Counter + source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_CalledInsideAnotherThreadsBody()
+    {
+        const string source = """
+            class Supervisor
+            {
+                private System.Threading.Thread _t;
+
+                public void Start()
+                {
+                    _t = new System.Threading.Thread(Loop);
+                    _t.Start();
+                }
+
+                private void Loop()
+                {
+                    var worker = new Counter("inline");
+                    worker.Run();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(Counter + source);
+    }
+
     // ---- code fixes ----
     [Fact]
     public Task FixAll_CallsStartInsteadOfRun()
