@@ -21,6 +21,8 @@ internal sealed class ThreadBodies
     private readonly ConcurrentDictionary<INamedTypeSymbol, TypeThreadBodies> _cache = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableHashSet<string>> _names = new(SymbolEqualityComparer.Default);
 
+    private const int MaxDepth = 64;
+
     public ThreadBodies(ThreadingModel model) => _model = model;
 
     /// <summary>
@@ -78,7 +80,8 @@ internal sealed class ThreadBodies
     /// </summary>
     public bool MayLaunch(INamedTypeSymbol type, string methodName, CancellationToken cancellationToken)
     {
-        for (INamedTypeSymbol? current = type.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
+        var depth = 0;
+        for (INamedTypeSymbol? current = type.OriginalDefinition; current is not null && depth++ <= MaxDepth; current = current.BaseType?.OriginalDefinition)
         {
             if (current.DeclaringSyntaxReferences.IsEmpty)
             {
@@ -115,7 +118,10 @@ internal sealed class ThreadBodies
     /// <param name="type">The type.</param>
     /// <param name="current">The semantic model the caller already has; used when the type is declared in its tree.</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public TypeThreadBodies Get(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
+    public TypeThreadBodies Get(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken) =>
+        Get(type, current, depth: 0, cancellationToken);
+
+    private TypeThreadBodies Get(INamedTypeSymbol type, SemanticModel? current, int depth, CancellationToken cancellationToken)
     {
         type = type.OriginalDefinition;
         if (_cache.TryGetValue(type, out var cached))
@@ -123,13 +129,14 @@ internal sealed class ThreadBodies
             return cached;
         }
 
-        var result = Compute(type, current, cancellationToken);
+        // The depth bound only protects against a malformed hierarchy in broken code.
+        var result = depth > MaxDepth ? TypeThreadBodies.Empty : Compute(type, current, depth, cancellationToken);
         return _cache.GetOrAdd(type, result);
     }
 
-    private TypeThreadBodies Compute(INamedTypeSymbol type, SemanticModel? current, CancellationToken cancellationToken)
+    private TypeThreadBodies Compute(INamedTypeSymbol type, SemanticModel? current, int depth, CancellationToken cancellationToken)
     {
-        var inherited = type.BaseType is { } baseType ? Get(baseType, current, cancellationToken) : TypeThreadBodies.Empty;
+        var inherited = type.BaseType is { } baseType ? Get(baseType, current, depth + 1, cancellationToken) : TypeThreadBodies.Empty;
         if (type.DeclaringSyntaxReferences.IsEmpty || type.TypeKind != TypeKind.Class)
         {
             return inherited;

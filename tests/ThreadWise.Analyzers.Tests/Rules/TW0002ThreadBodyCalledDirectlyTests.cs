@@ -810,6 +810,35 @@ public class TW0002ThreadBodyCalledDirectlyTests
         return Verify.VerifyAnalyzerAsync(Counter + source);
     }
 
+    [Fact]
+    public Task NoCrash_CyclicInheritanceInBrokenCode()
+    {
+        const string source = """
+            using System.Threading;
+
+            class {|CS0146:A|} : B
+            {
+                public void Start() => new Thread(Run).Start();
+
+                public void Run() { }
+            }
+
+            class {|CS0146:B|} : A
+            {
+            }
+
+            class C
+            {
+                void M()
+                {
+                    var b = new B();
+                    b.Run();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- code fixes ----
     [Fact]
     public Task FixAll_CallsStartInsteadOfRun()
