@@ -20,6 +20,7 @@ internal sealed class ThreadingModel
         Locks = new LockApi(compilation);
         Launches = new LaunchApi(compilation, Threads, Tasks);
         Completions = new CompletionApi(compilation);
+        Processes = new ProcessApi(compilation);
     }
 
     /// <summary>The model of <paramref name="compilation"/>, built on first use and shared by every rule.</summary>
@@ -42,4 +43,7 @@ internal sealed class ThreadingModel
 
     /// <summary>Producer/consumer completion: blocking collections, channels, dataflow blocks, the worker pool.</summary>
     public CompletionApi Completions { get; }
+
+    /// <summary><c>System.Diagnostics.Process</c> and its instance start.</summary>
+    public ProcessApi Processes { get; }
 }

@@ -1,0 +1,251 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Flow;
+
+/// <summary>A start that may have happened: where, and what it started.</summary>
+internal readonly struct StartFact
+{
+    public StartFact(SyntaxNode site, StartKind kind)
+    {
+        Site = site;
+        Kind = kind;
+    }
+
+    public SyntaxNode Site { get; }
+
+    public StartKind Kind { get; }
+}
+
+/// <summary>
+/// Which threads, tasks and processes may have been started at each point of one executable body (a forward
+/// may-analysis over the control-flow graph). A start (or a hot task assigned to a variable) adds the instance's
+/// access path; assigning the path (or a prefix of it), passing it by <c>ref</c>/<c>out</c>, or ending a process
+/// removes it. Calls that may reassign it out of sight remove it too: a local function or delegate call removes
+/// everything, a call to a method declared in source removes every path that is not a plain local or parameter.
+/// </summary>
+internal static class StartedInstances
+{
+    private static readonly ImmutableDictionary<AccessPath, StartFact> None = ImmutableDictionary<AccessPath, StartFact>.Empty;
+
+    /// <summary>The first start of <paramref name="path"/> that reaches the call at <paramref name="site"/> on some path, or null.</summary>
+    public static StartFact? FindStartReaching(ControlFlowGraph graph, StartApi starts, AccessPath path, SyntaxNode site, CancellationToken cancellationToken)
+    {
+        var captures = Captures(graph);
+        var input = ForwardFlow.Run(
+            graph,
+            None,
+            None,
+            Join,
+            (block, state) => Transfer(block, state, starts, captures, null, out _),
+            StateEquals,
+            cancellationToken);
+
+        foreach (var block in graph.Blocks)
+        {
+            if (!block.IsReachable)
+            {
+                continue;
+            }
+
+            Transfer(block, input[block.Ordinal], starts, captures, site, out var atSite);
+            if (atSite is not null && atSite.TryGetValue(path, out var fact))
+            {
+                return fact;
+            }
+        }
+
+        return null;
+    }
+
+    private static ImmutableDictionary<AccessPath, StartFact> Transfer(
+        BasicBlock block,
+        ImmutableDictionary<AccessPath, StartFact> state,
+        StartApi starts,
+        Dictionary<CaptureId, AccessPath> captures,
+        SyntaxNode? site,
+        out ImmutableDictionary<AccessPath, StartFact>? atSite)
+    {
+        atSite = null;
+        foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+        {
+            foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation:
+                        if (site is not null && atSite is null && invocation.Syntax == site)
+                        {
+                            atSite = state;
+                        }
+
+                        state = Invoke(state, invocation, starts, captures);
+                        break;
+                    case ISimpleAssignmentOperation assignment:
+                        state = Kill(state, assignment.Target, captures);
+                        if (starts.IsHotTask(assignment.Value) && TryGetPath(assignment.Target, captures, out var hot))
+                        {
+                            state = state.SetItem(hot, new StartFact(StartApi.Unwrap(assignment.Value)!.Syntax, StartKind.HotTask));
+                        }
+
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                        {
+                            state = Kill(state, target, captures);
+                        }
+
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                        state = Kill(state, argument.Value, captures);
+                        break;
+                }
+            }
+        }
+
+        return state;
+    }
+
+    private static ImmutableDictionary<AccessPath, StartFact> Invoke(
+        ImmutableDictionary<AccessPath, StartFact> state, IInvocationOperation invocation, StartApi starts, Dictionary<CaptureId, AccessPath> captures)
+    {
+        if (starts.TryGetStart(invocation, out var kind))
+        {
+            if (TryGetPath(invocation.Instance, captures, out var started) && !state.ContainsKey(started))
+            {
+                state = state.SetItem(started, new StartFact(invocation.Syntax, kind));
+            }
+
+            return state;
+        }
+
+        if (state.IsEmpty)
+        {
+            return state;
+        }
+
+        if (starts.IsProcessEnd(invocation))
+        {
+            return Kill(state, invocation.Instance, captures);
+        }
+
+        var method = invocation.TargetMethod;
+        if (method.MethodKind is MethodKind.LocalFunction or MethodKind.DelegateInvoke)
+        {
+            return None;
+        }
+
+        // A method of this program may reassign fields out of sight; a hot task assigned from its result is kept.
+        var user = invocation.Parent;
+        while (user is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            user = user.Parent;
+        }
+
+        if (method.Locations.Length > 0 && method.Locations[0].IsInSource && user is not ISimpleAssignmentOperation)
+        {
+            foreach (var key in state.Keys)
+            {
+                if (key.Symbols.Length > 1 || key.Root is not (ILocalSymbol or IParameterSymbol))
+                {
+                    state = state.Remove(key);
+                }
+            }
+        }
+
+        return state;
+    }
+
+    private static ImmutableDictionary<AccessPath, StartFact> Kill(
+        ImmutableDictionary<AccessPath, StartFact> state, IOperation? target, Dictionary<CaptureId, AccessPath> captures)
+    {
+        if (state.IsEmpty || !TryGetPath(target, captures, out var assigned))
+        {
+            return state;
+        }
+
+        foreach (var key in state.Keys)
+        {
+            if (key.StartsWith(assigned))
+            {
+                state = state.Remove(key);
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// The access path of <paramref name="operation"/>, seeing through the flow captures the graph introduces (an
+    /// assignment whose value has an object initializer captures its target first).
+    /// </summary>
+    private static bool TryGetPath(IOperation? operation, Dictionary<CaptureId, AccessPath> captures, out AccessPath path)
+    {
+        if (StartApi.Unwrap(operation) is IFlowCaptureReferenceOperation reference)
+        {
+            return captures.TryGetValue(reference.Id, out path);
+        }
+
+        return AccessPath.TryCreate(operation, out path);
+    }
+
+    /// <summary>The flow captures of the graph whose value is a storage location.</summary>
+    private static Dictionary<CaptureId, AccessPath> Captures(ControlFlowGraph graph)
+    {
+        var captures = new Dictionary<CaptureId, AccessPath>();
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var operation in block.Operations)
+            {
+                if (operation is IFlowCaptureOperation capture && AccessPath.TryCreate(capture.Value, out var path))
+                {
+                    captures[capture.Id] = path;
+                }
+            }
+        }
+
+        return captures;
+    }
+
+    private static ImmutableDictionary<AccessPath, StartFact> Join(ImmutableDictionary<AccessPath, StartFact> left, ImmutableDictionary<AccessPath, StartFact> right)
+    {
+        if (left.IsEmpty)
+        {
+            return right;
+        }
+
+        foreach (var pair in right)
+        {
+            // Keep the earliest start so messages are stable whatever the visiting order.
+            if (!left.TryGetValue(pair.Key, out var existing) || pair.Value.Site.SpanStart < existing.Site.SpanStart)
+            {
+                left = left.SetItem(pair.Key, pair.Value);
+            }
+        }
+
+        return left;
+    }
+
+    private static bool StateEquals(ImmutableDictionary<AccessPath, StartFact> left, ImmutableDictionary<AccessPath, StartFact> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var pair in left)
+        {
+            if (!right.TryGetValue(pair.Key, out var other) || other.Site != pair.Value.Site)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
