@@ -1,0 +1,448 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ThreadWise;
+
+/// <summary>
+/// A pool of at most N concurrent workers with an explicit lifecycle: <see cref="Submit(Action)"/> work, then
+/// <see cref="Close"/> (no new work; queued work still runs) or <see cref="Terminate"/> (queued work is cancelled), then
+/// <see cref="Join()"/> / <see cref="JoinAsync"/> to wait until every worker has finished.
+/// </summary>
+/// <remarks>
+/// <para>It fails fast where the classic mistakes hide: <see cref="Join()"/> before <see cref="Close"/> or
+/// <see cref="Terminate"/> (a wait that can never end while more work may come) throws
+/// <see cref="InvalidOperationException"/>, and so does <see cref="Submit(Action)"/> after them. A work item's exception
+/// surfaces in the <see cref="Task"/> that <c>Submit</c> returned; it is never lost and never crashes the process.</para>
+/// <para>Workers run on the thread pool. An asynchronous work item occupies its worker until its task completes, so
+/// the degree of parallelism bounds asynchronous work too. <see cref="DisposeAsync"/> is <see cref="Close"/> followed
+/// by <see cref="JoinAsync"/>; <see cref="Dispose"/> is <see cref="Close"/> followed by <see cref="Join()"/>.</para>
+/// </remarks>
+public sealed class WorkerPool : IDisposable, IAsyncDisposable
+{
+    internal const string StillRunningMessage = "Pool is still running: call Close() or Terminate() before Join().";
+    internal const string NotRunningMessage = "Pool is not running: Submit() was called after Close() or Terminate().";
+    internal const string JoinFromWorkerMessage = "Join() was called from one of this pool's own work items; it would wait for itself forever.";
+
+    [ThreadStatic]
+    private static WorkerPool? t_current;
+
+    private readonly object _gate = new();
+    private readonly Queue<WorkItem> _queue = new();
+    private readonly CancellationTokenSource _terminate = new();
+    private readonly TaskCompletionSource<bool> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _maxDegreeOfParallelism;
+    private int _workers;
+    private int _outstanding;
+    private State _state;
+
+    /// <summary>Creates a pool that runs at most <paramref name="maxDegreeOfParallelism"/> work items at once.</summary>
+    /// <param name="maxDegreeOfParallelism">The number of workers (at least 1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is less than 1.</exception>
+    public WorkerPool(int maxDegreeOfParallelism)
+    {
+        if (maxDegreeOfParallelism < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "A pool needs at least one worker.");
+        }
+
+        _maxDegreeOfParallelism = maxDegreeOfParallelism;
+    }
+
+    private enum State
+    {
+        Running,
+        Closed,
+        Terminated,
+    }
+
+    /// <summary>The maximum number of work items that run at once.</summary>
+    public int MaxDegreeOfParallelism => _maxDegreeOfParallelism;
+
+    /// <summary>Whether the pool still accepts work (neither <see cref="Close"/> nor <see cref="Terminate"/> was called).</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == State.Running;
+            }
+        }
+    }
+
+    /// <summary>Queues <paramref name="action"/>.</summary>
+    /// <param name="action">The work.</param>
+    /// <returns>A task that completes when the work has run, faults with its exception, or is cancelled by <see cref="Terminate"/> before it started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public Task Submit(Action action)
+    {
+        if (action is null)
+        {
+            throw new ArgumentNullException(nameof(action));
+        }
+
+        return Enqueue(new SyncItem<bool>(static state => { ((Action)state!)(); return true; }, action));
+    }
+
+    /// <summary>Queues <paramref name="function"/> and returns its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="function">The work.</param>
+    /// <returns>A task with the result, faulted with the work's exception, or cancelled by <see cref="Terminate"/> before it started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public Task<T> Submit<T>(Func<T> function)
+    {
+        if (function is null)
+        {
+            throw new ArgumentNullException(nameof(function));
+        }
+
+        return Enqueue(new SyncItem<T>(static state => ((Func<T>)state!)(), function));
+    }
+
+    /// <summary>Queues asynchronous work; it occupies a worker until its task completes.</summary>
+    /// <param name="function">The work; its token is cancelled by <see cref="Terminate"/>.</param>
+    /// <returns>A task that completes with the work's task, or is cancelled by <see cref="Terminate"/> before it started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public Task Submit(Func<CancellationToken, Task> function)
+    {
+        if (function is null)
+        {
+            throw new ArgumentNullException(nameof(function));
+        }
+
+        return Enqueue(new AsyncItem<bool>(async (f, ct) => { await ((Func<CancellationToken, Task>)f)(ct).ConfigureAwait(false); return true; }, function));
+    }
+
+    /// <summary>Queues asynchronous work that produces a result; it occupies a worker until its task completes.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="function">The work; its token is cancelled by <see cref="Terminate"/>.</param>
+    /// <returns>A task with the work's result, or cancelled by <see cref="Terminate"/> before it started.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="function"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public Task<T> Submit<T>(Func<CancellationToken, Task<T>> function)
+    {
+        if (function is null)
+        {
+            throw new ArgumentNullException(nameof(function));
+        }
+
+        return Enqueue(new AsyncItem<T>(static (f, ct) => ((Func<CancellationToken, Task<T>>)f)(ct), function));
+    }
+
+    /// <summary>Runs <paramref name="selector"/> on every item through the pool and returns the results in the order
+    /// of <paramref name="source"/> (Python's <c>pool.map</c>).</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TResult">The result type.</typeparam>
+    /// <param name="source">The items; enumerated once, now.</param>
+    /// <param name="selector">The work per item.</param>
+    /// <returns>A task with the results in source order; it faults if any item faulted (with every item's exception).</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public Task<IReadOnlyList<TResult>> Map<T, TResult>(IEnumerable<T> source, Func<T, TResult> selector)
+    {
+        if (source is null)
+        {
+            throw new ArgumentNullException(nameof(source));
+        }
+
+        if (selector is null)
+        {
+            throw new ArgumentNullException(nameof(selector));
+        }
+
+        ThrowIfNotRunning();
+        var tasks = new List<Task<TResult>>();
+        foreach (var item in source)
+        {
+            var captured = item;
+            tasks.Add(Submit(() => selector(captured)));
+        }
+
+        return Collect(tasks);
+    }
+
+    private static async Task<IReadOnlyList<TResult>> Collect<TResult>(List<Task<TResult>> tasks) =>
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+
+    /// <summary>Stops accepting work; work already submitted still runs. Idempotent.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            if (_state == State.Running)
+            {
+                _state = State.Closed;
+            }
+
+            CompleteIfDone();
+        }
+    }
+
+    /// <summary>Stops accepting work and cancels work that has not started (its task is cancelled); the token passed
+    /// to running asynchronous work is cancelled. Running synchronous work finishes. Idempotent.</summary>
+    public void Terminate()
+    {
+        List<WorkItem> dropped;
+        lock (_gate)
+        {
+            _state = State.Terminated;
+            dropped = new List<WorkItem>(_queue);
+            _queue.Clear();
+            _outstanding -= dropped.Count;
+            CompleteIfDone();
+        }
+
+        foreach (var item in dropped)
+        {
+            item.Cancel(_terminate.Token);
+        }
+
+        try
+        {
+            _terminate.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A token callback registered by a work item threw; the work item sees the cancellation regardless.
+        }
+    }
+
+    /// <summary>Waits until every submitted work item has finished.</summary>
+    /// <exception cref="InvalidOperationException">The pool is still running (call <see cref="Close"/> or
+    /// <see cref="Terminate"/> first), or this is called from one of the pool's own work items.</exception>
+    public void Join() => Join(Timeout.InfiniteTimeSpan);
+
+    /// <summary>Waits at most <paramref name="timeout"/> until every submitted work item has finished.</summary>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits forever.</param>
+    /// <returns><see langword="true"/> when all work finished; <see langword="false"/> on timeout.</returns>
+    /// <exception cref="InvalidOperationException">The pool is still running (call <see cref="Close"/> or
+    /// <see cref="Terminate"/> first), or this is called from one of the pool's own work items.</exception>
+    public bool Join(TimeSpan timeout)
+    {
+        ThrowIfJoinNotAllowed();
+        if (ReferenceEquals(t_current, this))
+        {
+            throw new InvalidOperationException(JoinFromWorkerMessage);
+        }
+
+        return _joined.Task.Wait(timeout);
+    }
+
+    /// <summary>Asynchronously waits until every submitted work item has finished.</summary>
+    /// <param name="cancellationToken">Cancels the wait (not the work).</param>
+    /// <returns>A task that completes when all work has finished.</returns>
+    /// <exception cref="InvalidOperationException">The pool is still running: call <see cref="Close"/> or <see cref="Terminate"/> first.</exception>
+    public Task JoinAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfJoinNotAllowed();
+        if (!cancellationToken.CanBeCanceled || _joined.Task.IsCompleted)
+        {
+            return _joined.Task;
+        }
+
+        return TaskHelpers.WaitAsync(_joined.Task, cancellationToken);
+    }
+
+    /// <summary><see cref="Close"/>, then <see cref="Join()"/>: waits for submitted work to finish.</summary>
+    public void Dispose()
+    {
+        Close();
+        if (!ReferenceEquals(t_current, this))
+        {
+            _joined.Task.Wait();
+        }
+    }
+
+    /// <summary><see cref="Close"/>, then <see cref="JoinAsync"/>: waits for submitted work to finish.</summary>
+    /// <returns>A task that completes when all work has finished.</returns>
+    public ValueTask DisposeAsync()
+    {
+        Close();
+        return new ValueTask(_joined.Task);
+    }
+
+    private void ThrowIfJoinNotAllowed()
+    {
+        lock (_gate)
+        {
+            if (_state == State.Running)
+            {
+                throw new InvalidOperationException(StillRunningMessage);
+            }
+        }
+    }
+
+    private void ThrowIfNotRunning()
+    {
+        lock (_gate)
+        {
+            if (_state != State.Running)
+            {
+                throw new InvalidOperationException(NotRunningMessage);
+            }
+        }
+    }
+
+    private Task<T> Enqueue<T>(WorkItem<T> item)
+    {
+        bool startWorker;
+        lock (_gate)
+        {
+            if (_state != State.Running)
+            {
+                throw new InvalidOperationException(NotRunningMessage);
+            }
+
+            _queue.Enqueue(item);
+            _outstanding++;
+            startWorker = _workers < _maxDegreeOfParallelism;
+            if (startWorker)
+            {
+                _workers++;
+            }
+        }
+
+        if (startWorker)
+        {
+            _ = Task.Run(RunWorker);
+        }
+
+        return item.Task;
+    }
+
+    private async Task RunWorker()
+    {
+        while (true)
+        {
+            WorkItem item;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _workers--;
+                    return;
+                }
+
+                item = _queue.Dequeue();
+            }
+
+            var previous = t_current;
+            t_current = this;
+            Task running;
+            try
+            {
+                running = item.Run(_terminate.Token);
+            }
+            finally
+            {
+                t_current = previous;
+            }
+
+            if (!running.IsCompleted)
+            {
+                await running.ConfigureAwait(false);
+            }
+
+            lock (_gate)
+            {
+                _outstanding--;
+                CompleteIfDone();
+            }
+        }
+    }
+
+    // Called under _gate.
+    private void CompleteIfDone()
+    {
+        if (_state != State.Running && _outstanding == 0)
+        {
+            _joined.TrySetResult(true);
+        }
+    }
+
+    private abstract class WorkItem
+    {
+        // Never throws: the outcome goes to the item's task.
+        public abstract Task Run(CancellationToken cancellationToken);
+
+        public abstract void Cancel(CancellationToken cancellationToken);
+    }
+
+    private abstract class WorkItem<T> : WorkItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        public override void Cancel(CancellationToken cancellationToken) => _completion.TrySetCanceled(cancellationToken);
+
+        protected void Succeed(T result) => _completion.TrySetResult(result);
+
+        protected void Fail(Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is OperationCanceledException oce && (oce.CancellationToken == cancellationToken || cancellationToken.IsCancellationRequested))
+            {
+                _completion.TrySetCanceled(oce.CancellationToken);
+            }
+            else
+            {
+                _completion.TrySetException(exception);
+            }
+        }
+    }
+
+    private sealed class SyncItem<T> : WorkItem<T>
+    {
+        private readonly Func<object?, T> _body;
+        private readonly object _state;
+
+        public SyncItem(Func<object?, T> body, object state)
+        {
+            _body = body;
+            _state = state;
+        }
+
+        public override Task Run(CancellationToken cancellationToken)
+        {
+            try
+            {
+                Succeed(_body(_state));
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, cancellationToken);
+            }
+
+            return System.Threading.Tasks.Task.CompletedTask;
+        }
+    }
+
+    private sealed class AsyncItem<T> : WorkItem<T>
+    {
+        private readonly Func<object, CancellationToken, Task<T>> _body;
+        private readonly object _state;
+
+        public AsyncItem(Func<object, CancellationToken, Task<T>> body, object state)
+        {
+            _body = body;
+            _state = state;
+        }
+
+        public override async Task Run(CancellationToken cancellationToken)
+        {
+            try
+            {
+                Succeed(await _body(_state, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                Fail(ex, cancellationToken);
+            }
+        }
+    }
+}
