@@ -16,6 +16,9 @@ internal enum LockLeakKind
     /// <summary>A <c>throw</c> statement or expression (or a rethrow).</summary>
     Throw,
 
+    /// <summary>A <c>return</c> with a value reached without the release.</summary>
+    Return,
+
     /// <summary>A <c>return</c>, <c>break</c>, <c>goto</c> or the end of the body reached without the release.</summary>
     Exit,
 }
@@ -240,7 +243,12 @@ internal sealed class HeldLockPaths
 
                 if (destination.Kind == BasicBlockKind.Exit)
                 {
-                    if (last is not null)
+                    if (branch.Semantics == ControlFlowBranchSemantics.Return && from.BranchValue?.Syntax.Parent is { } returnStatement &&
+                        returnStatement.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.ReturnStatement)
+                    {
+                        _leaks.Add(new LockLeak(LockLeakKind.Return, returnStatement));
+                    }
+                    else if (last is not null)
                     {
                         _leaks.Add(new LockLeak(LockLeakKind.Exit, last));
                     }

@@ -89,6 +89,7 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         {
             LockLeakKind.Exception => $"an exception from '{Shorten(leak.Site.ToString())}' at line {line} leaves it held",
             LockLeakKind.Throw => $"the throw at line {line} leaves it held",
+            LockLeakKind.Return => $"the return at line {line} leaves it held",
             _ => $"a path that leaves after line {line} never releases it",
         };
     }
