@@ -43,6 +43,12 @@ internal sealed class LockRegionPlan
 
     public bool CanUseLockStatement => LockExpression is not null;
 
+    /// <summary><c>await gate.EnterAsync(…)</c> (the runtime library's scope) that can replace the pair, or null.</summary>
+    public ExpressionSyntax? EnterAsyncExpression { get; private set; }
+
+    /// <summary>True when <see cref="EnterAsyncExpression"/> binds only with a <c>using ThreadWise;</c> added.</summary>
+    public bool EnterAsyncNeedsImport { get; private set; }
+
     public static LockRegionPlan? TryCreate(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         var span = diagnostic.Location.SourceSpan;
@@ -156,9 +162,47 @@ internal sealed class LockRegionPlan
         if (action.Kind == LockActionKind.Acquire && acquireIndex >= 0 && pureRelease)
         {
             plan.LockExpression = LockStatementExpression(invocation, action, model, items, acquireIndex, releaseIndex, regionStart);
+            if (action.Primitive == LockPrimitive.SemaphoreSlim && top is AwaitExpressionSyntax awaited &&
+                !StatementEditing.HasComments(items[releaseIndex]) &&
+                model.GetOperation(((ExpressionStatementSyntax)releaseStatement!).Expression, cancellationToken) is IInvocationOperation { Arguments.Length: 0 })
+            {
+                plan.SetEnterAsync(model, acquireSyntax, awaited);
+            }
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// <c>await gate.WaitAsync(ct)</c> becomes <c>await gate.EnterAsync(ct)</c> (keeping a <c>ConfigureAwait</c>) when the
+    /// compilation references the runtime library's <c>ThreadWise.SemaphoreSlimExtensions</c>.
+    /// </summary>
+    private void SetEnterAsync(SemanticModel model, InvocationExpressionSyntax waitAsync, AwaitExpressionSyntax awaited)
+    {
+        var extensions = model.Compilation.GetTypeByMetadataName("ThreadWise.SemaphoreSlimExtensions");
+        if (extensions is null || extensions.GetMembers("EnterAsync").IsEmpty ||
+            waitAsync.Expression is not MemberAccessExpressionSyntax { Expression: { } receiver })
+        {
+            return;
+        }
+
+        ExpressionSyntax enter = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver.WithoutTrivia(), SyntaxFactory.IdentifierName("EnterAsync")),
+            waitAsync.ArgumentList.WithoutTrivia());
+        var probe = enter;
+        for (var node = (SyntaxNode)waitAsync; node != awaited.Expression; node = node.Parent!)
+        {
+            // Re-apply .ConfigureAwait(…) around the new call.
+            if (node.Parent is MemberAccessExpressionSyntax { Parent: InvocationExpressionSyntax configure } access && access.Expression == node)
+            {
+                enter = SyntaxFactory.InvocationExpression(access.WithExpression(enter).WithoutTrivia(), configure.ArgumentList.WithoutTrivia());
+                node = access;
+            }
+        }
+
+        var bound = model.GetSpeculativeSymbolInfo(waitAsync.SpanStart, probe, SpeculativeBindingOption.BindAsExpression).Symbol;
+        EnterAsyncNeedsImport = bound is not IMethodSymbol;
+        EnterAsyncExpression = SyntaxFactory.AwaitExpression(enter);
     }
 
     /// <summary>The members of a statement list, in order (global statements for the compilation unit).</summary>

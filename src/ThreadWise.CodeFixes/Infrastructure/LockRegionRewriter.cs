@@ -12,15 +12,23 @@ namespace ThreadWise.CodeFixes.Infrastructure;
 /// <c>try { region } finally { release }</c> (or <c>lock (o) { region }</c>). Regions nested in another region are
 /// rewritten inside it; a region that overlaps another without nesting is left alone.
 /// </summary>
+/// <summary>The shape a lock region is rewritten to.</summary>
+internal enum LockRegionShape
+{
+    TryFinally,
+    LockStatement,
+    EnterAsyncScope,
+}
+
 internal static class LockRegionRewriter
 {
     /// <param name="container">The statement list as rewritten so far (nested lists already done); same items as the plans saw.</param>
-    public static SyntaxNode Rewrite(SyntaxNode container, List<LockRegionPlan> plans, bool useLock)
+    public static SyntaxNode Rewrite(SyntaxNode container, List<LockRegionPlan> plans, LockRegionShape shape)
     {
         var items = LockRegionPlan.Items(container);
         var isTopLevel = container is CompilationUnitSyntax;
         var used = new HashSet<LockRegionPlan>();
-        var result = Build(items, 0, items.Count, plans, used, useLock, isTopLevel);
+        var result = Build(items, 0, items.Count, plans, used, shape, isTopLevel);
         return container switch
         {
             BlockSyntax block => block.WithStatements(SyntaxFactory.List(result.Cast<StatementSyntax>())),
@@ -30,7 +38,7 @@ internal static class LockRegionRewriter
         };
     }
 
-    private static List<SyntaxNode> Build(List<SyntaxNode> items, int from, int to, List<LockRegionPlan> plans, HashSet<LockRegionPlan> used, bool useLock, bool isTopLevel)
+    private static List<SyntaxNode> Build(List<SyntaxNode> items, int from, int to, List<LockRegionPlan> plans, HashSet<LockRegionPlan> used, LockRegionShape shape, bool isTopLevel)
     {
         var result = new List<SyntaxNode>();
         var i = from;
@@ -45,9 +53,19 @@ internal static class LockRegionRewriter
             }
 
             used.Add(plan);
-            var region = Build(items, plan.RegionStart, plan.ReleaseIndex, plans, used, useLock, isTopLevel);
+            var region = Build(items, plan.RegionStart, plan.ReleaseIndex, plans, used, shape, isTopLevel);
             var regionStatements = region.Select(n => LockRegionPlan.Statement(n)!).ToList();
-            if (useLock && plan.LockExpression is { } lockExpression)
+            if (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is { } enter)
+            {
+                var acquire = items[plan.AcquireIndex];
+                StatementSyntax usingStatement = SyntaxFactory.UsingStatement(Body(regionStatements))
+                    .WithExpression(enter)
+                    .WithLeadingTrivia(acquire.GetLeadingTrivia())
+                    .WithTrailingTrivia(items[plan.ReleaseIndex].GetTrailingTrivia())
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                result.Add(Wrap(usingStatement, isTopLevel));
+            }
+            else if (shape == LockRegionShape.LockStatement && plan.LockExpression is { } lockExpression)
             {
                 var acquire = items[plan.AcquireIndex];
                 StatementSyntax lockStatement = SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), Body(regionStatements))

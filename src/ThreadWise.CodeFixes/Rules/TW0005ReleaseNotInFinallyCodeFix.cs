@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
 using ThreadWise.Analyzers;
 using ThreadWise.CodeFixes.Infrastructure;
 
@@ -26,6 +27,7 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
 {
     public const string WrapInTryFinallyKey = "TW0005.WrapInTryFinally";
     public const string UseLockStatementKey = "TW0005.UseLockStatement";
+    public const string UseEnterAsyncScopeKey = "TW0005.UseEnterAsyncScope";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReleaseNotInFinally);
 
@@ -49,6 +51,16 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
             if (plan is null)
             {
                 continue;
+            }
+
+            if (plan.EnterAsyncExpression is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Use 'using (await …EnterAsync())'",
+                        ct => ApplyAsync(context.Document, new[] { diagnostic }, UseEnterAsyncScopeKey, ct),
+                        UseEnterAsyncScopeKey),
+                    diagnostic);
             }
 
             if (plan.CanUseLockStatement)
@@ -79,14 +91,24 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
             return document;
         }
 
+        var shape = key switch
+        {
+            UseLockStatementKey => LockRegionShape.LockStatement,
+            UseEnterAsyncScopeKey => LockRegionShape.EnterAsyncScope,
+            _ => LockRegionShape.TryFinally,
+        };
+        var needsImport = false;
         var byContainer = new Dictionary<SyntaxNode, List<LockRegionPlan>>();
         foreach (var diagnostic in diagnostics)
         {
             var plan = LockRegionPlan.TryCreate(root, model, diagnostic, cancellationToken);
-            if (plan is null || (key == UseLockStatementKey && !plan.CanUseLockStatement))
+            if (plan is null || (shape == LockRegionShape.LockStatement && !plan.CanUseLockStatement) ||
+                (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is null))
             {
                 continue;
             }
+
+            needsImport |= shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncNeedsImport;
 
             if (!byContainer.TryGetValue(plan.Container, out var plans))
             {
@@ -101,10 +123,36 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
             return document;
         }
 
-        var useLock = key == UseLockStatementKey;
         var newRoot = root.ReplaceNodes(
             byContainer.Keys,
-            (original, rewritten) => LockRegionRewriter.Rewrite(rewritten, byContainer[original], useLock));
+            (original, rewritten) => LockRegionRewriter.Rewrite(rewritten, byContainer[original], shape));
+        if (needsImport && newRoot is CompilationUnitSyntax unit)
+        {
+            newRoot = AddUsing(unit, "ThreadWise");
+        }
+
         return document.WithSyntaxRoot(newRoot);
+    }
+
+    /// <summary>Adds <c>using <paramref name="name"/>;</c> after the <c>System</c> usings, in alphabetical order.</summary>
+    private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string name)
+    {
+        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(name)).WithAdditionalAnnotations(Formatter.Annotation);
+        var usings = unit.Usings;
+        var index = 0;
+        while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None) &&
+               usings[index].Name is { } existing &&
+               (existing.ToString().StartsWith("System", System.StringComparison.Ordinal) ||
+                string.CompareOrdinal(existing.ToString(), name) < 0))
+        {
+            index++;
+        }
+
+        if (usings.Count == 0)
+        {
+            directive = directive.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed, SyntaxFactory.ElasticCarriageReturnLineFeed);
+        }
+
+        return unit.WithUsings(usings.Insert(index, directive));
     }
 }
