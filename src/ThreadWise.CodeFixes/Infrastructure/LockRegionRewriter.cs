@@ -61,7 +61,6 @@ internal static class LockRegionRewriter
                 StatementSyntax usingStatement = SyntaxFactory.UsingStatement(Body(regionStatements))
                     .WithExpression(enter)
                     .WithLeadingTrivia(acquire.GetLeadingTrivia())
-                    .WithTrailingTrivia(items[plan.ReleaseIndex].GetTrailingTrivia())
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 result.Add(Wrap(usingStatement, isTopLevel));
             }
@@ -70,7 +69,6 @@ internal static class LockRegionRewriter
                 var acquire = items[plan.AcquireIndex];
                 StatementSyntax lockStatement = SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), Body(regionStatements))
                     .WithLeadingTrivia(acquire.GetLeadingTrivia())
-                    .WithTrailingTrivia(items[plan.ReleaseIndex].GetTrailingTrivia())
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 result.Add(Wrap(lockStatement, isTopLevel));
             }

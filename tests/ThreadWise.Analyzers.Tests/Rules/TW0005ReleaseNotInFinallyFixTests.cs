@@ -629,7 +629,9 @@ public class TW0005ReleaseNotInFinallyFixTests
             var gate = new SemaphoreSlim(1, 1);
             {|TW0005:gate.Wait()|};
             Console.WriteLine("work");
+            Console.WriteLine("more");
             gate.Release();
+            Console.WriteLine("done");
             """;
         const string fixedSource = """
             using System;
@@ -640,11 +642,14 @@ public class TW0005ReleaseNotInFinallyFixTests
             try
             {
                 Console.WriteLine("work");
+                Console.WriteLine("more");
             }
             finally
             {
                 gate.Release();
             }
+
+            Console.WriteLine("done");
             """;
         return VerifyFix.VerifyCodeFixAsync(source, fixedSource, Wrap, OutputKind.ConsoleApplication);
     }
@@ -700,5 +705,135 @@ public class TW0005ReleaseNotInFinallyFixTests
             }
             """;
         return VerifyFix.VerifyNoCodeFixAsync(source);
+    }
+
+    [Fact]
+    public Task Fix_InSwitchSection()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public void M(int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            {|TW0005:Monitor.Enter(_sync)|};
+                            Console.WriteLine("one");
+                            Monitor.Exit(_sync);
+                            break;
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public void M(int kind)
+                {
+                    switch (kind)
+                    {
+                        case 1:
+                            lock (_sync)
+                            {
+                                Console.WriteLine("one");
+                            }
+
+                            break;
+                    }
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, UseLock);
+    }
+
+    [Fact]
+    public Task Fix_AssignedBeforeUsedAfter_StillCompiles()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private readonly int[] _values = new int[4];
+
+                public int Read(int i)
+                {
+                    int result;
+                    {|TW0005:_rw.EnterReadLock()|};
+                    result = _values[i];
+                    _rw.ExitReadLock();
+                    return result;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private readonly int[] _values = new int[4];
+
+                public int Read(int i)
+                {
+                    int result;
+                    _rw.EnterReadLock();
+                    try
+                    {
+                        result = _values[i];
+                    }
+                    finally
+                    {
+                        _rw.ExitReadLock();
+                    }
+
+                    return result;
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, Wrap);
+    }
+
+    [Fact]
+    public Task NoLockFix_WhenACommentOnTheReleaseWouldBeLost()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public void M()
+                {
+                    {|TW0005:Monitor.Enter(_sync)|};
+                    Console.WriteLine("work");
+                    // keep this comment
+                    Monitor.Exit(_sync);
+                }
+            }
+            """;
+        var test = new CSharpCodeFixVerifier<Analyzers.Rules.TW0005ReleaseNotInFinallyAnalyzer, TW0005ReleaseNotInFinallyCodeFix>.Test
+        {
+            TestCode = source,
+            FixedCode = source,
+            CodeActionEquivalenceKey = UseLock,
+        };
+        return test.RunAsync(CancellationToken.None);
     }
 }

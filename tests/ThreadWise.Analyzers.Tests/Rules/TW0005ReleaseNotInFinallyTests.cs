@@ -1229,4 +1229,227 @@ public class TW0005ReleaseNotInFinallyTests
             """;
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public Task NoDiagnostic_DocsCompliantExamples()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ThreadWise;
+
+            class Docs
+            {
+                private readonly object _sync = new object();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly SemaphoreSlim _itemReady = new SemaphoreSlim(0);
+                private SpinLock _spin = new SpinLock(false);
+                private int _count;
+                private int _balance;
+
+                public void Add()
+                {
+                    lock (_sync)
+                    {
+                        _count += Compute();
+                    }
+                }
+
+                public bool Withdraw(int amount)
+                {
+                    Monitor.Enter(_sync);
+                    try
+                    {
+                        if (_balance < amount)
+                        {
+                            return false;
+                        }
+
+                        _balance -= amount;
+                        return true;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_sync);
+                    }
+                }
+
+                public async Task RefreshAsync(CancellationToken ct)
+                {
+                    using (await _gate.EnterAsync(ct))
+                    {
+                        await Task.Delay(1, ct);
+                    }
+                }
+
+                public void Spin()
+                {
+                    bool taken = false;
+                    try
+                    {
+                        _spin.Enter(ref taken);
+                        Compute();
+                    }
+                    finally
+                    {
+                        if (taken) _spin.Exit();
+                    }
+                }
+
+                public async Task ConsumeAsync()
+                {
+                    await _itemReady.WaitAsync();
+                    Compute();
+                }
+
+                private static int Compute() => 1;
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_PropertyReadsAndEarlyReleaseBeforeReturn()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Cache
+            {
+                private readonly SemaphoreSlim _lock = new SemaphoreSlim(1, 1);
+                private readonly List<int> _items = new List<int>();
+                private string _value;
+
+                public int Count()
+                {
+                    _lock.Wait();
+                    var n = _items.Count;
+                    _lock.Release();
+                    return n;
+                }
+
+                public async Task<string> GetAsync()
+                {
+                    await _lock.WaitAsync();
+                    if (_value != null)
+                    {
+                        _lock.Release();
+                        return _value;
+                    }
+
+                    try
+                    {
+                        _value = await Task.FromResult("loaded");
+                    }
+                    finally
+                    {
+                        _lock.Release();
+                    }
+
+                    return _value;
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_CatchAllReleasesAndRethrows()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public void M()
+                {
+                    _gate.Wait();
+                    try
+                    {
+                        Console.WriteLine("work");
+                    }
+                    catch
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+
+                    _gate.Release();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_TypedCatchReleases_OtherExceptionsEscape()
+    {
+        const string source = """
+            using System;
+            using System.IO;
+            using System.Threading;
+
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public void M()
+                {
+                    {|#0:_gate.Wait()|};
+                    try
+                    {
+                        {|#1:Console.WriteLine("work")|};
+                    }
+                    catch (IOException)
+                    {
+                        _gate.Release();
+                        throw;
+                    }
+
+                    _gate.Release();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_gate", Exception("Console.WriteLine(\"work\")", 14)));
+    }
+
+    [Theory]
+    [InlineData("Monitor.Enter(_sync); Work(); Monitor.Exit(")]
+    [InlineData("Monitor.Enter(; Work(); Monitor.Exit(_sync);")]
+    [InlineData("if (Monitor.TryEnter(_sync) { Work(); Monitor.Exit(_sync); }")]
+    [InlineData("await _gate.WaitAsync(; Work(); _gate.Release();")]
+    [InlineData("_gate.Wait(); try { Work(); } finally { _gate.Release(")]
+    [InlineData("bool taken; Monitor.Enter(_sync, ref taken); Work(); if (taken) Monitor.Exit(_sync)")]
+    [InlineData("Monitor.Enter(Unknown); Work(); Monitor.Exit(Unknown);")]
+    [InlineData("_gate.Wait(); goto missing; _gate.Release();")]
+    [InlineData("_rw.EnterWriteLock(); try { Work(); } catch (Missing) { return; } _rw.ExitWriteLock();")]
+    public void NeverThrows_OnIncompleteCode(string body)
+    {
+        var source = $$"""
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+
+                async Task M()
+                {
+                    {{body}}
+                }
+
+                void Work() { }
+            }
+            """;
+        var result = Meta.AnalyzerRunner.Run(new[] { ("incomplete.cs", source) });
+        Assert.Empty(result.Exceptions);
+    }
 }
