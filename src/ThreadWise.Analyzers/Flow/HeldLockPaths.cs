@@ -48,7 +48,7 @@ internal sealed class HeldLockPaths
     private readonly ControlFlowGraph _graph;
     private readonly LockIdentity _lock;
     private readonly LockRegionFacts _facts;
-    private readonly ILocalSymbol? _flag;
+    private readonly List<(AccessPath Condition, bool HeldWhen)> _known = new();
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ControlFlowRegion, bool> _finallyReleases = new();
     private readonly Queue<(BasicBlock Block, SyntaxNode? Last)> _work = new();
@@ -57,12 +57,16 @@ internal sealed class HeldLockPaths
     private readonly List<(BasicBlock Block, int Index)> _releases = new();
     private bool _releasedByNormalFinally;
 
-    private HeldLockPaths(ControlFlowGraph graph, LockIdentity lockIdentity, LockRegionFacts facts, ILocalSymbol? flag, CancellationToken cancellationToken)
+    private HeldLockPaths(ControlFlowGraph graph, LockIdentity lockIdentity, LockRegionFacts facts, AccessPath? flag, CancellationToken cancellationToken)
     {
         _graph = graph;
         _lock = lockIdentity;
         _facts = facts;
-        _flag = flag;
+        if (flag is { IsDefault: false })
+        {
+            // The lock is held only when the try-acquire's flag is true.
+            _known.Add((flag.Value, true));
+        }
         _cancellationToken = cancellationToken;
         _visited = new bool[graph.Blocks.Length];
     }
@@ -85,7 +89,7 @@ internal sealed class HeldLockPaths
             return null;
         }
 
-        ILocalSymbol? flag = null;
+        AccessPath? flag = null;
         bool? heldWhenTrue = null;
         var operations = block.Operations;
         if (action.Kind == LockActionKind.TryAcquire)
@@ -102,12 +106,12 @@ internal sealed class HeldLockPaths
             }
             else if (RefFlag(invocation) is { } refFlag)
             {
-                flag = refFlag;
+                flag = AccessPath.Create(refFlag);
             }
             else if (operations[index] is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment &&
                      IsResultOf(assignment.Value, invocation, facts, out var negatedValue) && !negatedValue)
             {
-                flag = target.Local;
+                flag = AccessPath.Create(target);
             }
             else
             {
@@ -116,6 +120,7 @@ internal sealed class HeldLockPaths
         }
 
         var search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
+        search.AddGuardOf(block);
         search.Run(block, index, heldWhenTrue, invocation.Syntax);
         if (search._leaks.Count == 0 || !search.ReleasesBeforeNormalCompletion())
         {
@@ -193,10 +198,10 @@ internal sealed class HeldLockPaths
             last = operation.Syntax;
         }
 
-        if (_flag is not null && IsFlagTest(block.BranchValue, out var negated))
+        if (IsKnownCondition(block.BranchValue, out var value))
         {
-            // if (taken) …: the other side runs only when the lock was not taken.
-            var held = (block.ConditionKind == ControlFlowConditionKind.WhenTrue) != negated
+            // if (taken) … / if (useLock) …: the other side runs only when the lock is not held.
+            var held = (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value
                 ? block.ConditionalSuccessor
                 : block.FallThroughSuccessor;
             Follow(block, held, last);
@@ -408,7 +413,44 @@ internal sealed class HeldLockPaths
         return site;
     }
 
-    private bool IsFlagTest(IOperation? condition, out bool negated)
+    /// <summary>
+    /// When the acquisition runs only on one side of a test of a plain boolean (<c>if (useLock) Monitor.Enter(o);</c>),
+    /// the same test later (<c>if (useLock) Monitor.Exit(o);</c>) has a known value while the lock is held.
+    /// </summary>
+    private void AddGuardOf(BasicBlock block)
+    {
+        if (block.Predecessors.Length != 1 || block.Predecessors[0] is not { Source: { } source } branch ||
+            !TryGetCondition(source.BranchValue, out var condition, out var negated))
+        {
+            return;
+        }
+
+        var whenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        _known.Add((condition, whenTrue != negated));
+    }
+
+    /// <summary>True when <paramref name="condition"/> tests a boolean whose value is known while the lock is held.</summary>
+    private bool IsKnownCondition(IOperation? condition, out bool value)
+    {
+        value = false;
+        if (_known.Count == 0 || !TryGetCondition(condition, out var path, out var negated))
+        {
+            return false;
+        }
+
+        foreach (var (known, heldWhen) in _known)
+        {
+            if (known.Equals(path))
+            {
+                value = heldWhen != negated;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TryGetCondition(IOperation? condition, out AccessPath path, out bool negated)
     {
         negated = false;
         while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
@@ -417,7 +459,8 @@ internal sealed class HeldLockPaths
             condition = not.Operand;
         }
 
-        return condition is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, _flag);
+        path = default;
+        return condition?.Type?.SpecialType == SpecialType.System_Boolean && AccessPath.TryCreate(condition, out path);
     }
 
     private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IInvocationOperation invocation)
@@ -490,14 +533,14 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>).</summary>
-    private static ILocalSymbol? RefFlag(IInvocationOperation invocation)
+    private static IOperation? RefFlag(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value is ILocalReferenceOperation local &&
                 local.Type?.SpecialType == SpecialType.System_Boolean)
             {
-                return local.Local;
+                return local;
             }
         }
 

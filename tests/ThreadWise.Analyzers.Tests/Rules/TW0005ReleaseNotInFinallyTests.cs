@@ -1419,6 +1419,68 @@ public class TW0005ReleaseNotInFinallyTests
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_gate", Exception("Console.WriteLine(\"work\")", 14)));
     }
 
+    [Fact]
+    public Task NoDiagnostic_OptionalLock_SameConditionGuardsBoth()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private readonly bool _threadSafe;
+                private int _count;
+
+                public C(bool threadSafe) => _threadSafe = threadSafe;
+
+                public void Add(bool useLock)
+                {
+                    if (_threadSafe) Monitor.Enter(_sync);
+                    _count++;
+                    if (_threadSafe) Monitor.Exit(_sync);
+
+                    if (!useLock)
+                    {
+                    }
+                    else
+                    {
+                        Monitor.Enter(_sync);
+                    }
+
+                    _count--;
+                    if (useLock)
+                    {
+                        Monitor.Exit(_sync);
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_OptionalLock_CallBetween()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public void Add(bool useLock)
+                {
+                    if (useLock) {|#0:Monitor.Enter(_sync)|};
+                    {|#1:Console.WriteLine("work")|};
+                    if (useLock) Monitor.Exit(_sync);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("Console.WriteLine(\"work\")", 11)));
+    }
+
     [Theory]
     [InlineData("Monitor.Enter(_sync); Work(); Monitor.Exit(")]
     [InlineData("Monitor.Enter(; Work(); Monitor.Exit(_sync);")]
