@@ -66,6 +66,13 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Cheap answers first, on the operation tree: most code releases in a finally that starts right after the
+        // acquisition (or encloses it), and a body that never releases this lock hands it off. Only the rest needs a graph.
+        if (IsCoveredByFinally(invocation, identity, facts.Locks) || !BodyReleases(invocation, identity, facts.Locks))
+        {
+            return;
+        }
+
         var site = invocation.Syntax;
         var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
         if (HeldLockPaths.FindLeak(graph, site, action, identity, facts, context.CancellationToken) is not { } leak)
@@ -80,6 +87,79 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             properties: ImmutableDictionary<string, string?>.Empty.Add("Leak", leak.Kind.ToString()),
             identity.Display,
             Describe(leak)));
+    }
+
+    /// <summary>
+    /// True when every path from the acquisition runs a <c>finally</c> that releases the lock: the acquisition is in the
+    /// <c>try</c> block of such a statement, or it is a statement of its own immediately followed by one.
+    /// </summary>
+    private static bool IsCoveredByFinally(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
+    {
+        IOperation child = invocation;
+        for (var current = invocation.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body && Releases(handler, identity, locks):
+                    return true;
+                case IExpressionStatementOperation statement when statement.Parent is IBlockOperation block && IsWholeStatement(statement, invocation):
+                    var index = block.Operations.IndexOf(statement);
+                    return index + 1 < block.Operations.Length &&
+                           block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, identity, locks);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>Monitor.Enter(o);</c>, <c>await sem.WaitAsync();</c>, <c>await sem.WaitAsync().ConfigureAwait(false);</c>.</summary>
+    private static bool IsWholeStatement(IExpressionStatementOperation statement, IInvocationOperation invocation)
+    {
+        var value = statement.Operation;
+        while (value is IAwaitOperation or IInvocationOperation { Instance: not null } && value != invocation)
+        {
+            value = value is IAwaitOperation await ? await.Operation : ((IInvocationOperation)value).Instance;
+        }
+
+        return value == invocation;
+    }
+
+    /// <summary>True when the body that contains <paramref name="invocation"/> (not counting nested lambdas) releases the lock.</summary>
+    private static bool BodyReleases(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
+    {
+        IOperation root = invocation;
+        while (root.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        return Releases(root, identity, locks);
+    }
+
+    private static bool Releases(IOperation root, LockIdentity identity, LockApi locks)
+    {
+        var stack = new System.Collections.Generic.Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current is IInvocationOperation candidate && identity.IsReleasedBy(candidate, locks))
+            {
+                return true;
+            }
+
+            foreach (var child in current.ChildOperations)
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+
+        return false;
     }
 
     internal static string Describe(LockLeak leak)
