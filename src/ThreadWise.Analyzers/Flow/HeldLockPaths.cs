@@ -307,10 +307,8 @@ internal sealed class HeldLockPaths
         _leaks.Add(leak);
     }
 
-    private static bool IsCatchAll(ITypeSymbol? type) =>
-        type is null || type.SpecialType == SpecialType.System_Object ||
-        (type.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true } && type.Name == "Exception" &&
-         type.BaseType?.SpecialType == SpecialType.System_Object);
+    private bool IsCatchAll(ITypeSymbol? type) =>
+        type is null || type.SpecialType == SpecialType.System_Object || type.Is(_facts.Exception);
 
     private bool FinallyReleases(ControlFlowRegion finallyRegion)
     {

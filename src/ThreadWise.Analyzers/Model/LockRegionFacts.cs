@@ -23,6 +23,7 @@ internal sealed class LockRegionFacts
     {
         _locks = locks;
         _cancellationToken = WellKnownTypes.Get(compilation, "System.Threading.CancellationToken");
+        Exception = WellKnownTypes.Get(compilation, "System.Exception");
         _configureAwait = SymbolSets.Union(
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "System.Threading.Tasks.Task"), "ConfigureAwait"),
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "System.Threading.Tasks.Task`1"), "ConfigureAwait"),
@@ -49,6 +50,9 @@ internal sealed class LockRegionFacts
     }
 
     public LockApi Locks => _locks;
+
+    /// <summary><c>System.Exception</c>: a <c>catch (Exception)</c> catches everything.</summary>
+    public INamedTypeSymbol? Exception { get; }
 
     public bool CanThrow(IOperation operation)
     {
