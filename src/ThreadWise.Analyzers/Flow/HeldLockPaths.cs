@@ -56,6 +56,8 @@ internal sealed class HeldLockPaths
     private readonly List<LockLeak> _leaks = new();
     private readonly List<(BasicBlock Block, int Index)> _releases = new();
     private bool _releasedByNormalFinally;
+    private readonly List<IOperation> _heldReturns = new();
+    private readonly List<IOperation?> _releasedReturns = new();
 
     private HeldLockPaths(ControlFlowGraph graph, LockIdentity lockIdentity, LockRegionFacts facts, AccessPath? flag, CancellationToken cancellationToken)
     {
@@ -125,6 +127,16 @@ internal sealed class HeldLockPaths
         if (search._leaks.Count == 0 || !search.ReleasesBeforeNormalCompletion())
         {
             return null;
+        }
+
+        if (search.ReturnsTheHeldLockOnSuccess())
+        {
+            // A try-acquire helper: returning true (or a handle) with the lock held is the point, not a leak.
+            search._leaks.RemoveAll(l => l.Kind is LockLeakKind.Return);
+            if (search._leaks.Count == 0)
+            {
+                return null;
+            }
         }
 
         var first = search._leaks[0];
@@ -252,6 +264,7 @@ internal sealed class HeldLockPaths
                         returnStatement.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.ReturnStatement)
                     {
                         _leaks.Add(new LockLeak(LockLeakKind.Return, returnStatement));
+                        _heldReturns.Add(from.BranchValue!);
                     }
                     else if (last is not null)
                     {
@@ -342,9 +355,10 @@ internal sealed class HeldLockPaths
     /// </summary>
     private bool ReleasesBeforeNormalCompletion()
     {
+        var completes = _releasedByNormalFinally;
         if (_releasedByNormalFinally)
         {
-            return true;
+            _releasedReturns.Add(null);
         }
 
         var seen = new bool[_graph.Blocks.Length];
@@ -372,7 +386,9 @@ internal sealed class HeldLockPaths
 
                 if (destination.Kind == BasicBlockKind.Exit)
                 {
-                    return true;
+                    completes = true;
+                    _releasedReturns.Add(branch.Semantics == ControlFlowBranchSemantics.Return ? block.BranchValue : null);
+                    continue;
                 }
 
                 if (!seen[destination.Ordinal])
@@ -383,7 +399,49 @@ internal sealed class HeldLockPaths
             }
         }
 
-        return false;
+        return completes;
+    }
+
+    /// <summary>
+    /// True for the try-acquire helper shape: every path that returns with the lock held returns a success value
+    /// (<c>true</c>, a handle), and every path that released it returns failure (<c>false</c>, <c>null</c>, <c>default</c>).
+    /// <c>if (!_gate.Wait(t)) return false; if (_owner != null) { _gate.Release(); return false; } _owner = me; return true;</c>
+    /// </summary>
+    private bool ReturnsTheHeldLockOnSuccess()
+    {
+        if (_heldReturns.Count == 0 || _releasedReturns.Count == 0 || _leaks.Exists(l => l.Kind == LockLeakKind.Exit))
+        {
+            return false;
+        }
+
+        foreach (var value in _releasedReturns)
+        {
+            if (value is null || !IsFailureValue(value))
+            {
+                return false;
+            }
+        }
+
+        foreach (var value in _heldReturns)
+        {
+            if (IsFailureValue(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsFailureValue(IOperation value)
+    {
+        while (value is IConversionOperation { IsImplicit: true } conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value is IDefaultValueOperation ||
+               (value.ConstantValue is { HasValue: true } constant && (constant.Value is null || constant.Value is false));
     }
 
     /// <summary>

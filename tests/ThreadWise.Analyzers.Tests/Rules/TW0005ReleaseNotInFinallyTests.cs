@@ -1481,6 +1481,106 @@ public class TW0005ReleaseNotInFinallyTests
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("Console.WriteLine(\"work\")", 11)));
     }
 
+    [Fact]
+    public Task NoDiagnostic_TryAcquireHelpers_ReturnHoldingOnSuccess()
+    {
+        const string source = """
+            using System;
+            using System.Net.Sockets;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class InputLock
+            {
+                private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1, 1);
+                private readonly object _sync = new object();
+                private string _owner;
+                private Thread _holder;
+
+                public bool TryAcquire(string source, int timeoutMs)
+                {
+                    if (!_semaphore.Wait(timeoutMs))
+                        return false;
+
+                    if (_owner != null && _owner != source)
+                    {
+                        _semaphore.Release();
+                        return false;
+                    }
+
+                    _owner = source;
+                    return true;
+                }
+
+                public bool TryLock()
+                {
+                    Monitor.Enter(_sync);
+                    if (_holder == null)
+                    {
+                        _holder = Thread.CurrentThread;
+                        return true;
+                    }
+
+                    Monitor.Exit(_sync);
+                    return false;
+                }
+
+                public async Task<Socket> RentAsync(Func<Task<Socket>> create, CancellationToken ct)
+                {
+                    await _semaphore.WaitAsync(ct).ConfigureAwait(false);
+                    try
+                    {
+                        var socket = await create().ConfigureAwait(false);
+                        if (socket != null)
+                        {
+                            return socket;
+                        }
+
+                        _semaphore.Release();
+                        return null;
+                    }
+                    catch
+                    {
+                        _semaphore.Release();
+                        throw;
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_EarlyReturnOfAValue_ReleaseOnTheMainPath()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Store
+            {
+                private readonly Mutex _mutex = new Mutex();
+                private readonly Dictionary<string, int> _map = new Dictionary<string, int>();
+                private int _last;
+
+                public int Lookup(string key)
+                {
+                    {|#0:_mutex.WaitOne()|};
+                    if (_last < 0)
+                    {
+                        {|#1:return -1;|}
+                    }
+
+                    var value = _last;
+                    _mutex.ReleaseMutex();
+                    return value;
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_mutex", Return(15)));
+    }
+
     [Theory]
     [InlineData("Monitor.Enter(_sync); Work(); Monitor.Exit(")]
     [InlineData("Monitor.Enter(; Work(); Monitor.Exit(_sync);")]
