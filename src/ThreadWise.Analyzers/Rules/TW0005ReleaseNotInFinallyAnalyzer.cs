@@ -106,8 +106,13 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
                     return true;
                 case IExpressionStatementOperation statement when statement.Parent is IBlockOperation block && IsWholeStatement(statement, invocation):
                     var index = block.Operations.IndexOf(statement);
-                    return index + 1 < block.Operations.Length &&
-                           block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, identity, locks);
+                    if (index + 1 < block.Operations.Length &&
+                        block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, identity, locks))
+                    {
+                        return true;
+                    }
+
+                    break;
             }
         }
 
