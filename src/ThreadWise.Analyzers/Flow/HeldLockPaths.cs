@@ -378,6 +378,15 @@ internal sealed class HeldLockPaths
             var block = work.Dequeue();
             foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
             {
+                if (branch?.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling &&
+                    block.EnclosingRegion.Kind == ControlFlowRegionKind.Finally)
+                {
+                    // The end of a finally: the flow goes on after the try statement (or the exception goes on).
+                    completes = true;
+                    _releasedReturns.Add(null);
+                    continue;
+                }
+
                 if (branch is null || branch.Semantics is not (ControlFlowBranchSemantics.Regular or ControlFlowBranchSemantics.Return) ||
                     branch.Destination is not { } destination)
                 {

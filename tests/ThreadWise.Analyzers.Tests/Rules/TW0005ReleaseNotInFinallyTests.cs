@@ -1581,6 +1581,98 @@ public class TW0005ReleaseNotInFinallyTests
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_mutex", Return(15)));
     }
 
+    [Fact]
+    public Task Reports_AcquireInsideAFinallyBlock()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private int _count;
+
+                public void M()
+                {
+                    try
+                    {
+                        _count++;
+                    }
+                    finally
+                    {
+                        {|#0:Monitor.Enter(_sync)|};
+                        {|#1:Console.WriteLine(_count)|};
+                        Monitor.Exit(_sync);
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("Console.WriteLine(_count)", 18)));
+    }
+
+    [Fact]
+    public Task Reports_DivisionUnboxingAndCheckedArithmetic()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private int _count;
+
+                public void M(int divisor, object boxed)
+                {
+                    {|#0:Monitor.Enter(_sync)|};
+                    _count = {|#1:_count / divisor|};
+                    Monitor.Exit(_sync);
+
+                    {|#2:Monitor.Enter(_sync)|};
+                    _count = {|#3:(int)boxed|};
+                    Monitor.Exit(_sync);
+
+                    {|#4:Monitor.Enter(_sync)|};
+                    _count = checked({|#5:_count + divisor|});
+                    Monitor.Exit(_sync);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("_count / divisor", 11)),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("_sync", Exception("(int)boxed", 15)),
+            Verify.Diagnostic().WithLocation(4).WithLocation(5).WithArguments("_sync", Exception("_count + divisor", 19)));
+    }
+
+    [Fact]
+    public Task NoDiagnostic_ConstantDivision_NumericCast_Reentry_LambdaNotRunHere()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private int _count;
+                private Action _later;
+
+                public void M(long value)
+                {
+                    Monitor.Enter(_sync);
+                    Monitor.Enter(_sync);
+                    _count = _count / 2;
+                    _count = (int)value;
+                    _later = () => Console.WriteLine(_count);
+                    Monitor.Exit(_sync);
+                    Monitor.Exit(_sync);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     [Theory]
     [InlineData("Monitor.Enter(_sync); Work(); Monitor.Exit(")]
     [InlineData("Monitor.Enter(; Work(); Monitor.Exit(_sync);")]
