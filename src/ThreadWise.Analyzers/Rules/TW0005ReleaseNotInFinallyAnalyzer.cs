@@ -131,7 +131,10 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         return value == invocation;
     }
 
-    /// <summary>True when the body that contains <paramref name="invocation"/> (not counting nested lambdas) releases the lock.</summary>
+    /// <summary>
+    /// True when the body that contains <paramref name="invocation"/> releases the lock itself and does not hand it to
+    /// a lambda or local function (<c>sem.Wait(); Task.Run(() => { …; sem.Release(); });</c>: released on another thread).
+    /// </summary>
     private static bool BodyReleases(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
     {
         IOperation root = invocation;
@@ -140,7 +143,29 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             root = parent;
         }
 
-        return Releases(root, identity, locks);
+        var direct = false;
+        var stack = new System.Collections.Generic.Stack<(IOperation Operation, bool Nested)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (current, nested) = stack.Pop();
+            if (current is IInvocationOperation candidate && identity.IsReleasedBy(candidate, locks))
+            {
+                if (nested)
+                {
+                    return false;
+                }
+
+                direct = true;
+            }
+
+            foreach (var child in current.ChildOperations)
+            {
+                stack.Push((child, nested || child is IAnonymousFunctionOperation or ILocalFunctionOperation));
+            }
+        }
+
+        return direct;
     }
 
     private static bool Releases(IOperation root, LockIdentity identity, LockApi locks)

@@ -1673,6 +1673,40 @@ public class TW0005ReleaseNotInFinallyTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_PermitHandedToATask_ReleasedThere()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Crawler
+            {
+                private readonly SemaphoreSlim _throttle = new SemaphoreSlim(4, 4);
+
+                public async Task CrawlAsync(IEnumerable<string> urls)
+                {
+                    var tasks = new List<Task>();
+                    foreach (var url in urls)
+                    {
+                        await _throttle.WaitAsync();
+                        tasks.Add(Task.Run(async () =>
+                        {
+                            try { await Task.Delay(url.Length); }
+                            finally { _throttle.Release(); }
+                        }));
+                    }
+
+                    await Task.WhenAll(tasks);
+                    await _throttle.WaitAsync();
+                    _throttle.Release();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     [Theory]
     [InlineData("Monitor.Enter(_sync); Work(); Monitor.Exit(")]
     [InlineData("Monitor.Enter(; Work(); Monitor.Exit(_sync);")]
