@@ -69,6 +69,7 @@ internal sealed class HeldLockPaths
             // The lock is held only when the try-acquire's flag is true.
             _known.Add((flag.Value, true));
         }
+
         _cancellationToken = cancellationToken;
         _visited = new bool[graph.Blocks.Length];
     }
