@@ -1,0 +1,68 @@
+using System;
+using System.Threading;
+
+namespace Samples.TW0005;
+
+internal static class Buggy
+{
+    private static readonly object Sync = new object();
+    private static int s_count;
+
+    public static void Run()
+    {
+        var firstEnded = new ManualResetEventSlim(false);
+        var first = new Thread(() =>
+        {
+            try
+            {
+                AddMany(1000, failAt: 500);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.WriteLine($"  worker 1 failed: {e.Message}");
+            }
+            finally
+            {
+                firstEnded.Set();
+            }
+        }) { IsBackground = true };
+
+        // Worker 2 starts counting once worker 1 is gone, so the outcome does not depend on scheduling.
+        var second = new Thread(() =>
+        {
+            firstEnded.Wait();
+            AddMany(1000, failAt: -1);
+        }) { IsBackground = true };
+
+        first.Start();
+        second.Start();
+        first.Join();
+        if (second.Join(TimeSpan.FromSeconds(2)))
+        {
+            Console.WriteLine($"  both workers done: count = {Volatile.Read(ref s_count)}");
+        }
+        else
+        {
+            Console.WriteLine($"  hung: the lock leaked (worker 2 still waits for it after 2 s; count = {Volatile.Read(ref s_count)})");
+        }
+    }
+
+    private static void AddMany(int times, int failAt)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Monitor.Enter(Sync); // expect: TW0005
+            s_count++;
+            Validate(i, failAt);
+            Monitor.Exit(Sync);
+        }
+    }
+
+    private static void Validate(int item, int failAt)
+    {
+        if (item == failAt)
+        {
+            throw new InvalidOperationException($"bad record at item {item}");
+        }
+    }
+}

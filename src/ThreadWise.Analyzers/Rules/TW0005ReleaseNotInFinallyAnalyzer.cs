@@ -1,0 +1,212 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Flow;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0005: a lock acquired by a call (<c>Monitor.Enter</c>, <c>Lock.Enter</c>, <c>SemaphoreSlim.Wait</c>/<c>WaitAsync</c>,
+/// <c>WaitOne</c>, <c>Enter*Lock</c>, <c>SpinLock.Enter</c>, the try-acquire forms) whose release is not in a
+/// <c>finally</c> that covers everything in between: on some path an exception, a <c>throw</c> or an early exit leaves
+/// the body with the lock held, and every other thread waiting for it hangs. A body that never releases the lock on a
+/// path that completes normally hands it off on purpose (a signal, an acquire helper) and is not reported.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        RuleIds.ReleaseNotInFinally,
+        title: "Lock acquired without a release in finally",
+        messageFormat: "'{0}' is acquired here but not released in a finally: {1}",
+        RuleCategories.Locking,
+        DiagnosticSeverity.Warning,
+        description: "A lock taken by a call must be released in a finally block that starts right after the acquisition " +
+                     "(or by a lock statement or a using scope). Otherwise an exception, a throw or an early return between " +
+                     "the acquisition and the release leaves the lock held forever: every other thread that waits for it " +
+                     "hangs, and a semaphore silently loses a permit.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var locks = ThreadingModel.Get(start.Compilation).Locks;
+            if (locks.Monitor is null && locks.Lock is null && locks.SemaphoreSlim is null && locks.WaitHandle is null &&
+                locks.ReaderWriterLockSlim is null && locks.SpinLock is null)
+            {
+                return;
+            }
+
+            var facts = new LockRegionFacts(start.Compilation, locks);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, facts), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, LockRegionFacts facts)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!facts.Locks.TryGetAction(invocation, out var action) ||
+            action.Kind is not (LockActionKind.Acquire or LockActionKind.TryAcquire) ||
+            !LockIdentity.TryCreate(action, out var identity))
+        {
+            return;
+        }
+
+        // sem.WaitAsync() holds the semaphore only once awaited; a task stored for later is not followed.
+        if (!invocation.TargetMethod.ReturnsVoid && invocation.Type?.SpecialType != SpecialType.System_Boolean &&
+            facts.AwaitOf(invocation) is null)
+        {
+            return;
+        }
+
+        // Cheap answers first, on the operation tree: most code releases in a finally that starts right after the
+        // acquisition (or encloses it), and a body that never releases this lock hands it off. Only the rest needs a graph.
+        if (IsCoveredByFinally(invocation, identity, facts.Locks) || !BodyReleases(invocation, identity, facts.Locks))
+        {
+            return;
+        }
+
+        var site = invocation.Syntax;
+        var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
+        if (HeldLockPaths.FindLeak(graph, site, action, identity, facts, context.CancellationToken) is not { } leak)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Rule,
+            site.GetLocation(),
+            additionalLocations: new[] { leak.Site.GetLocation() },
+            properties: ImmutableDictionary<string, string?>.Empty.Add("Leak", leak.Kind.ToString()),
+            identity.Display,
+            Describe(leak)));
+    }
+
+    /// <summary>
+    /// True when every path from the acquisition runs a <c>finally</c> that releases the lock: the acquisition is in the
+    /// <c>try</c> block of such a statement, or it is a statement of its own immediately followed by one.
+    /// </summary>
+    private static bool IsCoveredByFinally(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
+    {
+        IOperation child = invocation;
+        for (var current = invocation.Parent; current is not null; child = current, current = current.Parent)
+        {
+            switch (current)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body && Releases(handler, identity, locks):
+                    return true;
+                case IExpressionStatementOperation statement when statement.Parent is IBlockOperation block && IsWholeStatement(statement, invocation):
+                    var index = block.Operations.IndexOf(statement);
+                    if (index + 1 < block.Operations.Length &&
+                        block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, identity, locks))
+                    {
+                        return true;
+                    }
+
+                    break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>Monitor.Enter(o);</c>, <c>await sem.WaitAsync();</c>, <c>await sem.WaitAsync().ConfigureAwait(false);</c>.</summary>
+    private static bool IsWholeStatement(IExpressionStatementOperation statement, IInvocationOperation invocation)
+    {
+        var value = statement.Operation;
+        while (value is IAwaitOperation or IInvocationOperation { Instance: not null } && value != invocation)
+        {
+            value = value is IAwaitOperation await ? await.Operation : ((IInvocationOperation)value).Instance;
+        }
+
+        return value == invocation;
+    }
+
+    /// <summary>
+    /// True when the body that contains <paramref name="invocation"/> releases the lock itself and does not hand it to
+    /// a lambda or local function (<c>sem.Wait(); Task.Run(() => { …; sem.Release(); });</c>: released on another thread).
+    /// </summary>
+    private static bool BodyReleases(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
+    {
+        IOperation root = invocation;
+        while (root.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            root = parent;
+        }
+
+        var direct = false;
+        var stack = new System.Collections.Generic.Stack<(IOperation Operation, bool Nested)>();
+        stack.Push((root, false));
+        while (stack.Count > 0)
+        {
+            var (current, nested) = stack.Pop();
+            if (current is IInvocationOperation candidate && identity.IsReleasedBy(candidate, locks))
+            {
+                if (nested)
+                {
+                    return false;
+                }
+
+                direct = true;
+            }
+
+            foreach (var child in current.ChildOperations)
+            {
+                stack.Push((child, nested || child is IAnonymousFunctionOperation or ILocalFunctionOperation));
+            }
+        }
+
+        return direct;
+    }
+
+    private static bool Releases(IOperation root, LockIdentity identity, LockApi locks)
+    {
+        var stack = new System.Collections.Generic.Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            if (current is IInvocationOperation candidate && identity.IsReleasedBy(candidate, locks))
+            {
+                return true;
+            }
+
+            foreach (var child in current.ChildOperations)
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    internal static string Describe(LockLeak leak)
+    {
+        var line = (leak.Site.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
+        return leak.Kind switch
+        {
+            LockLeakKind.Exception => $"an exception from '{Shorten(leak.Site.ToString())}' at line {line} leaves it held",
+            LockLeakKind.Throw => $"the throw at line {line} leaves it held",
+            LockLeakKind.Return => $"the return at line {line} leaves it held",
+            _ => $"a path that leaves after line {line} never releases it",
+        };
+    }
+
+    private static string Shorten(string text)
+    {
+        text = text.Replace("\r", string.Empty).Replace("\n", " ");
+        return text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+    }
+}

@@ -1,0 +1,149 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace ThreadWise.CodeFixes.Infrastructure;
+
+/// <summary>
+/// Rewrites one statement list for a set of <see cref="LockRegionPlan"/>s: each region becomes
+/// <c>try { region } finally { release }</c> (or <c>lock (o) { region }</c>). Regions nested in another region are
+/// rewritten inside it; a region that overlaps another without nesting is left alone.
+/// </summary>
+/// <summary>The shape a lock region is rewritten to.</summary>
+internal enum LockRegionShape
+{
+    TryFinally,
+    LockStatement,
+    EnterAsyncScope,
+}
+
+internal static class LockRegionRewriter
+{
+    /// <param name="container">The statement list as rewritten so far (nested lists already done); same items as the plans saw.</param>
+    public static SyntaxNode Rewrite(SyntaxNode container, List<LockRegionPlan> plans, LockRegionShape shape)
+    {
+        var items = LockRegionPlan.Items(container);
+        var isTopLevel = container is CompilationUnitSyntax;
+        var used = new HashSet<LockRegionPlan>();
+        var result = Build(items, 0, items.Count, plans, used, shape, isTopLevel);
+        return container switch
+        {
+            BlockSyntax block => block.WithStatements(SyntaxFactory.List(result.Cast<StatementSyntax>())),
+            SwitchSectionSyntax section => section.WithStatements(SyntaxFactory.List(result.Cast<StatementSyntax>())),
+            CompilationUnitSyntax unit => unit.WithMembers(SyntaxFactory.List(result.Cast<MemberDeclarationSyntax>())),
+            _ => container,
+        };
+    }
+
+    private static List<SyntaxNode> Build(List<SyntaxNode> items, int from, int to, List<LockRegionPlan> plans, HashSet<LockRegionPlan> used, LockRegionShape shape, bool isTopLevel)
+    {
+        var result = new List<SyntaxNode>();
+        var i = from;
+        while (i < to)
+        {
+            var plan = plans.FirstOrDefault(p => p.First == i && p.ReleaseIndex < to && !used.Contains(p));
+            if (plan is null)
+            {
+                result.Add(items[i]);
+                i++;
+                continue;
+            }
+
+            used.Add(plan);
+            var region = Build(items, plan.RegionStart, plan.ReleaseIndex, plans, used, shape, isTopLevel);
+            var regionStatements = region.Select(n => LockRegionPlan.Statement(n)!).ToList();
+            if (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is { } enter)
+            {
+                var acquire = items[plan.AcquireIndex];
+                StatementSyntax usingStatement = SyntaxFactory.UsingStatement(Body(regionStatements))
+                    .WithExpression(enter)
+                    .WithLeadingTrivia(acquire.GetLeadingTrivia())
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                result.Add(Wrap(usingStatement, isTopLevel));
+            }
+            else if (shape == LockRegionShape.LockStatement && plan.LockExpression is { } lockExpression)
+            {
+                var acquire = items[plan.AcquireIndex];
+                StatementSyntax lockStatement = SyntaxFactory.LockStatement(lockExpression.WithoutTrivia(), Body(regionStatements))
+                    .WithLeadingTrivia(acquire.GetLeadingTrivia())
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                result.Add(Wrap(lockStatement, isTopLevel));
+            }
+            else
+            {
+                if (plan.AcquireIndex >= 0)
+                {
+                    result.Add(items[plan.AcquireIndex]);
+                }
+
+                var release = LockRegionPlan.Statement(items[plan.ReleaseIndex])!;
+                var leading = LeadingBlankLines(regionStatements[0]);
+                StatementSyntax tryStatement = SyntaxFactory.TryStatement(
+                        Body(regionStatements),
+                        default,
+                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(WithoutLeadingBlankLines(release))))
+                    .WithLeadingTrivia(leading)
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                result.Add(Wrap(tryStatement, isTopLevel));
+            }
+
+            i = plan.ReleaseIndex + 1;
+        }
+
+        return result;
+    }
+
+    private static BlockSyntax Body(List<StatementSyntax> statements)
+    {
+        if (statements.Count > 0)
+        {
+            statements[0] = WithoutLeadingBlankLines(statements[0]);
+        }
+
+        return SyntaxFactory.Block(statements);
+    }
+
+    private static SyntaxNode Wrap(StatementSyntax statement, bool isTopLevel) =>
+        isTopLevel ? SyntaxFactory.GlobalStatement(statement) : statement;
+
+    /// <summary>The blank lines that open a statement's leading trivia (they stay in front of the new block).</summary>
+    private static SyntaxTriviaList LeadingBlankLines(StatementSyntax statement)
+    {
+        var result = SyntaxFactory.TriviaList();
+        foreach (var trivia in statement.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                result = result.Add(trivia);
+            }
+            else if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    private static StatementSyntax WithoutLeadingBlankLines(StatementSyntax statement)
+    {
+        var trivia = statement.GetLeadingTrivia();
+        var keepFrom = 0;
+        for (var i = 0; i < trivia.Count; i++)
+        {
+            if (trivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                keepFrom = i + 1;
+            }
+            else if (!trivia[i].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                break;
+            }
+        }
+
+        return keepFrom == 0 ? statement : statement.WithLeadingTrivia(trivia.Skip(keepFrom));
+    }
+}
