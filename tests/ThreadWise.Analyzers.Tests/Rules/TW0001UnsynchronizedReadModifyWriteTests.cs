@@ -1,8 +1,13 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Testing;
 using ThreadWise.Analyzers.Tests.Verifiers;
 using Xunit;
+using ThreadWise.CodeFixes.Rules;
 using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer>;
+using VerifyFix = ThreadWise.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
+    ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer,
+    ThreadWise.CodeFixes.Rules.TW0001UnsynchronizedReadModifyWriteCodeFix>;
 
 namespace ThreadWise.Analyzers.Tests.Rules;
 
@@ -902,5 +907,312 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source);
+    }
+}
+
+public class TW0001UnsynchronizedReadModifyWriteFixTests
+{
+    /// <summary>
+    /// TW0001 is a compilation-end (non-local) diagnostic: the IDE offers its fixes once the diagnostic is computed (build,
+    /// full-solution analysis, dotnet format), so the testing library's local-diagnostic check is skipped.
+    /// </summary>
+    private static Task VerifyAsync(string source, string fixedSource, string? key, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
+    {
+        var test = new VerifyFix.Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = key,
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        };
+        test.TestState.OutputKind = outputKind;
+        test.FixedState.OutputKind = outputKind;
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Fix_StaticIncrement_UsesInterlocked()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                static int s_count;
+
+                static void Work()
+                {
+                    // count one
+                    {|TW0001:s_count++|}; // trailing
+                }
+
+                static void Main()
+                {
+                    var a = new Thread(Work);
+                    var b = new Thread(Work);
+                    a.Start(); b.Start();
+                    a.Join(); b.Join();
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading;
+
+            class C
+            {
+                static int s_count;
+
+                static void Work()
+                {
+                    // count one
+                    Interlocked.Increment(ref s_count); // trailing
+                }
+
+                static void Main()
+                {
+                    var a = new Thread(Work);
+                    var b = new Thread(Work);
+                    a.Start(); b.Start();
+                    a.Join(); b.Join();
+                }
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.UseInterlockedKey);
+    }
+
+    [Fact]
+    public Task Fix_SubtractFromCapturedLocal_AddsUsing_AndNegatesTheAmount()
+    {
+        const string source = """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                long M(int[] data)
+                {
+                    long total = 0;
+                    Parallel.For(0, data.Length, i =>
+                    {
+                        {|TW0001:total -= data[i] * 2|};
+                        {|TW0001:total += 1|};
+                    });
+                    return total;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                long M(int[] data)
+                {
+                    long total = 0;
+                    Parallel.For(0, data.Length, i =>
+                    {
+                        Interlocked.Add(ref total, -(data[i] * 2));
+                        Interlocked.Add(ref total, 1);
+                    });
+                    return total;
+                }
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.UseInterlockedKey);
+    }
+
+    [Fact]
+    public Task Fix_PostfixUsedAsValue_KeepsTheOldValue_AndPrefixKeepsTheNew()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _next;
+                private uint _ticks;
+
+                void M(int[] ids, uint[] seen)
+                {
+                    Parallel.For(0, ids.Length, i =>
+                    {
+                        ids[i] = {|TW0001:_next++|};
+                        seen[i] = {|TW0001:++_ticks|};
+                    });
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _next;
+                private uint _ticks;
+
+                void M(int[] ids, uint[] seen)
+                {
+                    Parallel.For(0, ids.Length, i =>
+                    {
+                        ids[i] = (Interlocked.Increment(ref _next) - 1);
+                        seen[i] = Interlocked.Increment(ref _ticks);
+                    });
+                }
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.UseInterlockedKey);
+    }
+
+    [Fact]
+    public Task Fix_DoubleField_WrapsInLock_AddsInstanceLockObject_KeepsComments()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class Stats
+            {
+                private double _sum;
+
+                public void Add(double[] values)
+                {
+                    Parallel.ForEach(values, v =>
+                    {
+                        // accumulate
+                        {|TW0001:_sum += v|}; // the total
+                    });
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading.Tasks;
+
+            class Stats
+            {
+                private double _sum;
+                private readonly object _sync = new object();
+
+                public void Add(double[] values)
+                {
+                    Parallel.ForEach(values, v =>
+                    {
+                        // accumulate
+                        lock (_sync)
+                        {
+                            _sum += v; // the total
+                        }
+                    });
+                }
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.WrapInLockKey);
+    }
+
+    [Fact]
+    public Task FixAll_OneStaticLockPerType_ExpressionLambdaAndExpressionBodiedMethod()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            static class Ledger
+            {
+                private static decimal s_balance;
+                private static int s_count;
+
+                public static void Run(decimal[] amounts)
+                {
+                    Parallel.For(0, amounts.Length, i => {|TW0001:s_balance += amounts[i]|});
+                    Parallel.For(0, amounts.Length, i => Count());
+                }
+
+                private static void Count() => {|TW0001:s_count = s_count + 1|};
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading.Tasks;
+
+            static class Ledger
+            {
+                private static decimal s_balance;
+                private static int s_count;
+                private static readonly object s_sync = new object();
+
+                public static void Run(decimal[] amounts)
+                {
+                    Parallel.For(0, amounts.Length, i =>
+                    {
+                        lock (s_sync)
+                        {
+                            s_balance += amounts[i];
+                        }
+                    });
+                    Parallel.For(0, amounts.Length, i => Count());
+                }
+
+                private static void Count()
+                {
+                    lock (s_sync)
+                    {
+                        s_count = s_count + 1;
+                    }
+                }
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.WrapInLockKey);
+    }
+
+    [Fact]
+    public Task Fix_ReusesAnExistingSyncObject_ForAnAutoProperty()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public int Processed { get; private set; }
+
+                void M() => Parallel.For(0, 10, i =>
+                {
+                    {|TW0001:Processed++|};
+                });
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public int Processed { get; private set; }
+
+                void M() => Parallel.For(0, 10, i =>
+                {
+                    lock (_sync)
+                    {
+                        Processed++;
+                    }
+                });
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.WrapInLockKey);
+    }
+
+    [Fact]
+    public Task NoFix_TopLevelCapturedDouble()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            double total = 0;
+            Parallel.For(0, 10, i => { {|TW0001:total += i|}; });
+            System.Console.WriteLine(total);
+            """;
+        return VerifyAsync(source, source, null, OutputKind.ConsoleApplication);
     }
 }
