@@ -71,7 +71,10 @@ internal sealed class TW0001Collector
                     body.Calls.Clear();
                 }
 
-                _bodies.Add(body);
+                if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0)
+                {
+                    _bodies.Add(body);
+                }
             }
         }
     }
@@ -242,6 +245,22 @@ internal sealed class TW0001Collector
             foreach (var (argument, kind) in Launches.LaunchedDelegates(operation))
             {
                 yield return (argument.Value, kind);
+            }
+
+            // Parallel.Invoke(params Action[]): the actions arrive in an array (LaunchedDelegates sees delegate parameters only).
+            if (operation is IInvocationOperation { TargetMethod.Name: "Invoke" } invoke && invoke.TargetMethod.ContainingType.Is(Launches.Parallel))
+            {
+                foreach (var argument in invoke.Arguments)
+                {
+                    if (argument.Parameter?.Type is IArrayTypeSymbol { ElementType.TypeKind: TypeKind.Delegate } &&
+                        Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
+                    {
+                        foreach (var element in initializer.ElementValues)
+                        {
+                            yield return (element, LaunchKind.ConcurrentWithItself);
+                        }
+                    }
+                }
             }
         }
 
@@ -576,7 +595,15 @@ internal sealed class TW0001Collector
                 };
                 if (scope is not null)
                 {
-                    site.Repeated = true;
+                    if (node is AnonymousFunctionExpressionSyntax)
+                    {
+                        site.InRepeatedLambda = true;
+                    }
+                    else
+                    {
+                        site.InLoop = true;
+                    }
+
                     site.RepeatScopes.Add(scope);
                 }
             }

@@ -118,6 +118,7 @@ internal static class TW0001LaunchFlow
             foreach (var site in _body.Launches)
             {
                 site.LiveAtExit = (IsThreadLike(site) && !_startSeen) || (exit & site.Bit) != 0;
+                site.FlowComputed = !IsThreadLike(site) || _startSeen;
             }
         }
 

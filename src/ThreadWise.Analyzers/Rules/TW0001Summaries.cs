@@ -149,8 +149,20 @@ internal sealed class LaunchSite
 
     public Receiver Receiver { get; }
 
-    /// <summary>Launched in a loop or from a lambda that may run many times.</summary>
-    public bool Repeated { get; set; }
+    /// <summary>Launched inside a loop of its starter.</summary>
+    public bool InLoop { get; set; }
+
+    /// <summary>Launched from a lambda that may run many times (a LINQ selector, an event handler).</summary>
+    public bool InRepeatedLambda { get; set; }
+
+    /// <summary>The starter's control flow was analyzed (<see cref="LiveBefore"/> and <see cref="LiveAtExit"/> are known).</summary>
+    public bool FlowComputed { get; set; }
+
+    /// <summary>
+    /// Several runs may overlap: launched from a lambda that runs many times, or in a loop whose next iteration may
+    /// launch it again before the previous run was waited for.
+    /// </summary>
+    public bool Repeated => InRepeatedLambda || (InLoop && (!FlowComputed || (LiveBefore & Bit) != 0));
 
     /// <summary>The scopes whose locals are private to one launch when <see cref="Repeated"/> (loop bodies, lambdas).</summary>
     public List<SyntaxNode> RepeatScopes { get; } = new();

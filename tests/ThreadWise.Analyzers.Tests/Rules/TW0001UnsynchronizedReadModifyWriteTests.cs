@@ -409,6 +409,66 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             Race(0, 10, "s_total", "updated", "in the Parallel.For body at line 6, which runs on several threads at once"));
     }
 
+    [Fact]
+    public Task Reports_ParallelInvoke_TwoActionsOnOneField_AndColdTasks()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _x;
+                private static long s_y;
+
+                void M()
+                {
+                    {|#10:Parallel.Invoke(() => {|#0:_x++|}, () => {|#1:_x--|})|};
+                    var a = {|#11:new Task(Step)|};
+                    var b = new Task(Step);
+                    a.Start();
+                    b.Start();
+                    Task.WaitAll(a, b);
+                }
+
+                static void Step() => {|#2:s_y += 3|};
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Race(0, 10, "_x", "incremented", "on the Parallel.Invoke action at line 10 while the Parallel.Invoke action at line 10 also writes it"),
+            Race(1, 10, "_x", "decremented", "on the Parallel.Invoke action at line 10 while the Parallel.Invoke action at line 10 also writes it"),
+            Race(2, 11, "s_y", "updated", "on the tasks started at lines 11 and 12, which run at the same time"));
+    }
+
+    [Fact]
+    public Task Reports_ConstantArrayElement_FromTwoThreads_AndStartNewInLoop()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly int[] _counts = new int[2];
+                private static int s_done;
+
+                void M()
+                {
+                    var t1 = {|#10:new Thread(() => {|#0:_counts[0]++|})|};
+                    var t2 = {|#11:new Thread(() => { _counts[0] = 5; })|};
+                    t1.Start();
+                    t2.Start();
+                    for (int i = 0; i < 3; i++)
+                    {
+                        {|#12:Task.Factory.StartNew(() => {|#1:s_done++|}, TaskCreationOptions.LongRunning)|};
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Race(0, 10, "_counts[0]", "incremented", "on the thread started at line 11 while the thread started at line 12 also writes it"),
+            Race(1, 12, "s_done", "incremented", "on the tasks started at line 17, which run at the same time"));
+    }
+
     // ---- negatives -------------------------------------------------------------------------------------------
 
     [Fact]
@@ -881,6 +941,76 @@ public class TW0001UnsynchronizedReadModifyWriteTests
                 private void Loop()
                 {
                     while (true) { _pumped++; Thread.Sleep(10); }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_EachLaunchWaitedForInsideTheLoop()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _count;
+
+                async Task M(IEnumerable<int> items)
+                {
+                    foreach (var item in items)
+                    {
+                        await Task.Run(() => _count += item);
+                    }
+
+                    for (int i = 0; i < 3; i++)
+                    {
+                        var t = new Thread(() => _count++);
+                        t.Start();
+                        t.Join();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_UsingDeclarationOfLockScope_AndSpinLock()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly Lock _gate = new Lock();
+                private SpinLock _spin = new SpinLock(false);
+                private int _a, _b;
+
+                void M()
+                {
+                    Parallel.For(0, 100, i =>
+                    {
+                        {
+                            using var scope = _gate.EnterScope();
+                            _a++;
+                        }
+
+                        bool taken = false;
+                        try
+                        {
+                            _spin.Enter(ref taken);
+                            _b++;
+                        }
+                        finally
+                        {
+                            if (taken) _spin.Exit();
+                        }
+                    });
                 }
             }
             """;
