@@ -20,6 +20,8 @@ internal sealed class TW0001Collector
     private readonly ThreadingModel _model;
     private readonly ImmutableHashSet<IMethodSymbol> _libraryAcquires;
     private readonly INamedTypeSymbol? _methodImpl;
+    private readonly INamedTypeSymbol? _enumerable;
+    private readonly INamedTypeSymbol? _list;
     private readonly ConcurrentBag<BodySummary> _bodies;
 
     public TW0001Collector(ThreadingModel model, ConcurrentBag<BodySummary> bodies)
@@ -31,6 +33,8 @@ internal sealed class TW0001Collector
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.SemaphoreSlimExtensions"), "Enter", "EnterAsync"),
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.LockSet"), "Enter"));
         _methodImpl = WellKnownTypes.Get(compilation, "System.Runtime.CompilerServices.MethodImplAttribute");
+        _enumerable = WellKnownTypes.Get(compilation, "System.Linq.Enumerable");
+        _list = WellKnownTypes.Get(compilation, "System.Collections.Generic.List`1");
     }
 
     public void Collect(OperationBlockAnalysisContext context)
@@ -115,6 +119,14 @@ internal sealed class TW0001Collector
         return false;
     }
 
+    /// <summary>System.Linq.Enumerable operators, <c>List&lt;T&gt;.ForEach</c>, <c>Array.ForEach</c>.</summary>
+    private bool RunsDelegatePerElement(IMethodSymbol method)
+    {
+        var type = (method.ReducedFrom ?? method).ContainingType;
+        return type.Is(_enumerable) ||
+               (method.Name == "ForEach" && (type.Is(_list) || type?.SpecialType == SpecialType.System_Array));
+    }
+
     private bool IsAcquire(IInvocationOperation invocation) =>
         (_model.Locks.TryGetAction(invocation, out var action) && action.IsAcquire) ||
         _libraryAcquires.ContainsMethod(invocation.TargetMethod);
@@ -176,6 +188,7 @@ internal sealed class TW0001Collector
         private readonly TW0001Collector _owner;
         private readonly IOperation _block;
         private readonly HashSet<SyntaxNode> _launchedLambdas = new();
+        private readonly HashSet<SyntaxNode> _repeatingLambdas = new();
         private readonly Dictionary<ILocalSymbol, IOperation?> _delegateLocals = new(SymbolEqualityComparer.Default);
 
         public Walk(TW0001Collector owner, IOperation block)
@@ -214,12 +227,43 @@ internal sealed class TW0001Collector
 
             foreach (var candidate in candidates)
             {
+                NoteRepeatingLambdas(candidate);
                 foreach (var (value, _) in LaunchedValues(candidate))
                 {
                     if (Resolve(value, null).Syntax is { } lambda)
                     {
                         _launchedLambdas.Add(lambda);
                     }
+                }
+            }
+        }
+
+        /// <summary>Lambdas that run once per element (LINQ operators, List/Array.ForEach) or per event (handlers).</summary>
+        private void NoteRepeatingLambdas(IOperation operation)
+        {
+            if (operation is IEventAssignmentOperation { Adds: true } subscription)
+            {
+                AddRepeating(subscription.HandlerValue);
+            }
+            else if (operation is IInvocationOperation invocation && _owner.RunsDelegatePerElement(invocation.TargetMethod))
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    AddRepeating(argument.Value);
+                }
+            }
+
+            void AddRepeating(IOperation value)
+            {
+                value = Unwrap(value);
+                if (value is IDelegateCreationOperation creation)
+                {
+                    value = Unwrap(creation.Target);
+                }
+
+                if (value is IAnonymousFunctionOperation lambda)
+                {
+                    _repeatingLambdas.Add(lambda.Syntax);
                 }
             }
         }
@@ -590,9 +634,15 @@ internal sealed class TW0001Collector
                     CommonForEachStatementSyntax f when IsWithin(site.Site, f.Statement) => f,
                     WhileStatementSyntax w => w.Statement,
                     DoStatementSyntax d => d.Statement,
-                    AnonymousFunctionExpressionSyntax lambda when !_launchedLambdas.Contains(lambda) => lambda,
+                    AnonymousFunctionExpressionSyntax lambda when _repeatingLambdas.Contains(lambda) => lambda,
                     _ => null,
                 };
+                if (scope is null && node is AnonymousFunctionExpressionSyntax)
+                {
+                    // A lambda that runs at some other time (Lazy, a callback): what surrounds it says nothing about repetition.
+                    break;
+                }
+
                 if (scope is not null)
                 {
                     if (node is AnonymousFunctionExpressionSyntax)

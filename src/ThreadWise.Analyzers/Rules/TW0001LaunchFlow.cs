@@ -44,6 +44,15 @@ internal static class TW0001LaunchFlow
                 continue;
             }
 
+            if (body.Accesses.Count == 0 && body.Launches.Count == 1 && !body.Launches[0].InLoop && !IsThreadLike(body.Launches[0]))
+            {
+                // One launch and nothing written around it: only "is it waited for?" matters, read from the syntax.
+                var only = body.Launches[0];
+                only.LiveAtExit = !IsWaitedWhereLaunched(only.Site) && !IsSynchronous(only, model);
+                only.FlowComputed = true;
+                continue;
+            }
+
             rootGraph ??= context.GetControlFlowGraph(block);
             var graph = body == root ? rootGraph : Find(rootGraph, body.Syntax, cancellationToken);
             if (graph is not null)
@@ -55,15 +64,62 @@ internal static class TW0001LaunchFlow
 
     private static ControlFlowGraph? Find(ControlFlowGraph root, SyntaxNode syntax, CancellationToken cancellationToken)
     {
-        foreach (var graph in ControlFlowGraphs.SelfAndNested(root, cancellationToken))
+        SyntaxNode? inner = syntax switch
         {
-            if (graph.OriginalOperation.Syntax == syntax)
-            {
-                return graph;
-            }
+            Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax lambda => lambda.Body,
+            Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax function => (SyntaxNode?)function.Body ?? function.ExpressionBody,
+            _ => null,
+        };
+        if (inner is null)
+        {
+            return null;
         }
 
-        return null;
+        var graph = ControlFlowGraphs.FindGraphContaining(root, inner, cancellationToken);
+        return graph.OriginalOperation.Syntax == syntax ? graph : null;
+    }
+
+    /// <summary><c>await Task.Run(...)</c>, <c>Task.Run(...).Wait()</c>, <c>.Result</c>, <c>.GetAwaiter().GetResult()</c> (optionally through ConfigureAwait).</summary>
+    private static bool IsWaitedWhereLaunched(SyntaxNode site)
+    {
+        var node = site;
+        while (true)
+        {
+            var parent = node.Parent;
+            switch (parent)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AwaitExpressionSyntax:
+                    return true;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax:
+                    node = parent;
+                    continue;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax member when member.Expression == node:
+                    var name = member.Name.Identifier.ValueText;
+                    if (name is "Wait" or "Result" or "GetResult")
+                    {
+                        return true;
+                    }
+
+                    if (name is "ConfigureAwait" or "GetAwaiter" && member.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call)
+                    {
+                        node = call;
+                        continue;
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private static bool IsThreadLike(LaunchSite site) => site.Kind is LaunchKind.ThreadConstructor or LaunchKind.ColdTask;
+
+    private static bool IsSynchronous(LaunchSite site, ThreadingModel model)
+    {
+        var type = site.Method?.ContainingType;
+        return (type.Is(model.Launches.Parallel) && !site.Method!.Name.EndsWith("Async", System.StringComparison.Ordinal)) ||
+               type.Is(model.Launches.ParallelEnumerable);
     }
 
     private sealed class Run
@@ -73,6 +129,7 @@ internal static class TW0001LaunchFlow
         private readonly ThreadingModel _model;
         private readonly Dictionary<SyntaxNode, List<LaunchSite>> _sites = new();
         private readonly ulong _threadLike;
+        private readonly HashSet<SyntaxNode> _accessSyntax = new();
         private Dictionary<SyntaxNode, ulong>? _masks;
         private bool _startSeen;
 
@@ -81,6 +138,11 @@ internal static class TW0001LaunchFlow
             _graph = graph;
             _body = body;
             _model = model;
+            foreach (var access in body.Accesses)
+            {
+                _accessSyntax.Add(access.Syntax);
+            }
+
             foreach (var site in body.Launches)
             {
                 if (!_sites.TryGetValue(site.Site, out var list))
@@ -122,14 +184,7 @@ internal static class TW0001LaunchFlow
             }
         }
 
-        private static bool IsThreadLike(LaunchSite site) => site.Kind is LaunchKind.ThreadConstructor or LaunchKind.ColdTask;
-
-        private bool IsSynchronous(LaunchSite site)
-        {
-            var type = site.Method?.ContainingType;
-            return (type.Is(_model.Launches.Parallel) && !site.Method!.Name.EndsWith("Async", System.StringComparison.Ordinal)) ||
-                   type.Is(_model.Launches.ParallelEnumerable);
-        }
+        private bool IsSynchronous(LaunchSite site) => TW0001LaunchFlow.IsSynchronous(site, _model);
 
         private ulong Transfer(BasicBlock block, ulong state)
         {
@@ -137,7 +192,7 @@ internal static class TW0001LaunchFlow
             {
                 foreach (var operation in PostOrder(statement))
                 {
-                    if (_masks is not null)
+                    if (_masks is not null && _accessSyntax.Contains(operation.Syntax))
                     {
                         _masks[operation.Syntax] = (_masks.TryGetValue(operation.Syntax, out var m) ? m : 0) | state;
                     }
@@ -214,10 +269,9 @@ internal static class TW0001LaunchFlow
                 }
 
                 stack.Push((operation, true));
-                var children = new List<IOperation>(operation.ChildOperations);
-                for (var i = children.Count - 1; i >= 0; i--)
+                foreach (var child in operation.ChildOperations.Reverse())
                 {
-                    stack.Push((children[i], false));
+                    stack.Push((child, false));
                 }
             }
         }

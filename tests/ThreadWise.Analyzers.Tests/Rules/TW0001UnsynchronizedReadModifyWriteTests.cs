@@ -469,6 +469,32 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             Race(1, 12, "s_done", "incremented", "on the tasks started at line 17, which run at the same time"));
     }
 
+    [Fact]
+    public Task Reports_TaskRunFromEventHandler_AndListForEach()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                public event EventHandler? Clicked;
+                private int _clicks;
+                private static int s_jobs;
+
+                void Wire(List<int> jobs)
+                {
+                    Clicked += (s, e) => {|#10:Task.Run(() => {|#0:_clicks++|})|};
+                    jobs.ForEach(j => {|#11:Task.Run(() => {|#1:s_jobs += j|})|});
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Race(0, 10, "_clicks", "incremented", "on the tasks started at line 13, which run at the same time"),
+            Race(1, 11, "s_jobs", "updated", "on the tasks started at line 14, which run at the same time"));
+    }
+
     // ---- negatives -------------------------------------------------------------------------------------------
 
     [Fact]
@@ -1012,6 +1038,26 @@ public class TW0001UnsynchronizedReadModifyWriteTests
                         }
                     });
                 }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_LaunchInsideALambdaThatRunsOnce()
+    {
+        const string source = """
+            using System;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _warmups;
+                private readonly Lazy<Task> _warm;
+
+                public C() => _warm = new Lazy<Task>(() => Task.Run(() => _warmups++));
+
+                public Task WarmAsync() => _warm.Value;
             }
             """;
         return Verify.VerifyAnalyzerAsync(source);
