@@ -168,7 +168,9 @@ internal sealed class TW0001Concurrency
             {
                 if (other.Target != entry.Target && Concurrent(entry, other))
                 {
-                    return $"on {Describe(entry, plural: false)} while {Describe(other, plural: false)} also writes it";
+                    return other.Site.Site == entry.Site.Site
+                        ? $"in {Describe(entry, plural: false)} while another action of the same call also writes it"
+                        : $"on {Describe(entry, plural: false)} while {Describe(other, plural: false)} also writes it";
                 }
             }
         }

@@ -434,8 +434,8 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "_x", "incremented", "on the Parallel.Invoke action at line 10 while the Parallel.Invoke action at line 10 also writes it"),
-            Race(1, 10, "_x", "decremented", "on the Parallel.Invoke action at line 10 while the Parallel.Invoke action at line 10 also writes it"),
+            Race(0, 10, "_x", "incremented", "in the Parallel.Invoke action at line 10 while another action of the same call also writes it"),
+            Race(1, 10, "_x", "decremented", "in the Parallel.Invoke action at line 10 while another action of the same call also writes it"),
             Race(2, 11, "s_y", "updated", "on the tasks started at lines 11 and 12, which run at the same time"));
     }
 
