@@ -1380,6 +1380,89 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
     }
 
     [Fact]
+    public Task Fix_UnsignedAdd_OnNet80_UsesTheUIntOverload()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static ulong s_bytes;
+
+                static void M(uint[] sizes) => Parallel.For(0, sizes.Length, i =>
+                {
+                    {|TW0001:s_bytes += sizes[i]|};
+                });
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private static ulong s_bytes;
+
+                static void M(uint[] sizes) => Parallel.For(0, sizes.Length, i =>
+                {
+                    Interlocked.Add(ref s_bytes, sizes[i]);
+                });
+            }
+            """;
+        var test = new VerifyFix.Test(TargetFramework.Net80)
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = TW0001UnsynchronizedReadModifyWriteCodeFix.UseInterlockedKey,
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        };
+        return test.RunAsync();
+    }
+
+    [Fact]
+    public Task Fix_CheckedContext_FallsBackToLock()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _n;
+
+                void M() => Parallel.For(0, 10, i =>
+                {
+                    checked
+                    {
+                        {|TW0001:_n++|};
+                    }
+                });
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _n;
+                private readonly object _sync = new object();
+
+                void M() => Parallel.For(0, 10, i =>
+                {
+                    checked
+                    {
+                        lock (_sync)
+                        {
+                            _n++;
+                        }
+                    }
+                });
+            }
+            """;
+        return VerifyAsync(source, fixedSource, TW0001UnsynchronizedReadModifyWriteCodeFix.WrapInLockKey);
+    }
+
+    [Fact]
     public Task NoFix_TopLevelCapturedDouble()
     {
         const string source = """
