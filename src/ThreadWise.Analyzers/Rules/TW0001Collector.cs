@@ -1,0 +1,664 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0001, first phase: one walk over each method's operations (run concurrently by the driver) that summarizes every
+/// executable body — the method, its local functions and the lambdas it launches on other threads — into the storage it
+/// writes (and whether under a lock), the source methods it calls and the bodies it launches.
+/// </summary>
+internal sealed class TW0001Collector
+{
+    private readonly ThreadingModel _model;
+    private readonly ImmutableHashSet<IMethodSymbol> _libraryAcquires;
+    private readonly INamedTypeSymbol? _methodImpl;
+    private readonly INamedTypeSymbol? _enumerable;
+    private readonly INamedTypeSymbol? _list;
+    private readonly ConcurrentBag<BodySummary> _bodies;
+
+    public TW0001Collector(ThreadingModel model, ConcurrentBag<BodySummary> bodies)
+    {
+        _model = model;
+        _bodies = bodies;
+        var compilation = model.Compilation;
+        _libraryAcquires = SymbolSets.Union(
+            SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.SemaphoreSlimExtensions"), "Enter", "EnterAsync"),
+            SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.LockSet"), "Enter"));
+        _methodImpl = WellKnownTypes.Get(compilation, "System.Runtime.CompilerServices.MethodImplAttribute");
+        _enumerable = WellKnownTypes.Get(compilation, "System.Linq.Enumerable");
+        _list = WellKnownTypes.Get(compilation, "System.Collections.Generic.List`1");
+    }
+
+    public void Collect(OperationBlockAnalysisContext context)
+    {
+        var owner = context.OwningSymbol;
+        var method = owner as IMethodSymbol;
+        var isConstructor = method is { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor };
+        var synchronized = method is not null && IsSynchronized(method);
+        foreach (var block in context.OperationBlocks)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            var walk = new Walk(this, block);
+            walk.FindLaunchedLambdas();
+            object key = method is not null ? MethodKey(method) : block.Syntax;
+            var syntax = method?.DeclaringSyntaxReferences.Length > 0 && method.MethodKind != MethodKind.LambdaMethod
+                ? method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken)
+                : block.Syntax;
+            if (!syntax.Span.Contains(block.Syntax.Span) || syntax.SyntaxTree != block.Syntax.SyntaxTree)
+            {
+                syntax = block.Syntax;
+            }
+
+            var root = new BodySummary(key, syntax, isConstructor);
+            walk.Run(root, synchronized);
+            TW0001LaunchFlow.Apply(context, block, root, walk.Bodies, _model, context.CancellationToken);
+            foreach (var body in walk.Bodies)
+            {
+                if (body.Launches.Count == 0)
+                {
+                    // Own locals matter only to code that launches lambdas capturing them.
+                    body.Accesses.RemoveAll(a => a.Root == StorageRoot.OwnLocal);
+                }
+
+                if (body.IsConstructor)
+                {
+                    // Constructors run before the object is shared: their own writes are not races.
+                    body.Accesses.Clear();
+                    body.Calls.Clear();
+                }
+
+                if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0)
+                {
+                    _bodies.Add(body);
+                }
+            }
+        }
+    }
+
+    internal static IMethodSymbol MethodKey(IMethodSymbol method)
+    {
+        var m = method.ReducedFrom ?? method;
+        m = m.PartialDefinitionPart ?? m;
+        return m.OriginalDefinition;
+    }
+
+    private bool IsSynchronized(IMethodSymbol method)
+    {
+        if (_methodImpl is null)
+        {
+            return false;
+        }
+
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass.Is(_methodImpl) && attribute.ConstructorArguments.Length > 0 &&
+                attribute.ConstructorArguments[0].Value is { } value)
+            {
+                try
+                {
+                    if ((System.Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) & 0x20) != 0)
+                    {
+                        return true;
+                    }
+                }
+                catch (System.Exception e) when (e is System.FormatException or System.InvalidCastException or System.OverflowException)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>System.Linq.Enumerable operators, <c>List&lt;T&gt;.ForEach</c>, <c>Array.ForEach</c>.</summary>
+    private bool RunsDelegatePerElement(IMethodSymbol method)
+    {
+        var type = (method.ReducedFrom ?? method).ContainingType;
+        return type.Is(_enumerable) ||
+               (method.Name == "ForEach" && (type.Is(_list) || type?.SpecialType == SpecialType.System_Array));
+    }
+
+    private bool IsAcquire(IInvocationOperation invocation) =>
+        (_model.Locks.TryGetAction(invocation, out var action) && action.IsAcquire) ||
+        _libraryAcquires.ContainsMethod(invocation.TargetMethod);
+
+    private bool IsRelease(IInvocationOperation invocation) =>
+        _model.Locks.TryGetAction(invocation, out var action) && action.Kind == LockActionKind.Release;
+
+    private bool ContainsInvocation(IOperation? operation, bool acquire)
+    {
+        if (operation is null)
+        {
+            return false;
+        }
+
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (descendant is IInvocationOperation invocation && (acquire ? IsAcquire(invocation) : IsRelease(invocation)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsAcquireStatement(IOperation statement) => statement switch
+    {
+        IExpressionStatementOperation { Operation: var e } => Unwrap(e) is IAwaitOperation { Operation: var awaited }
+            ? Unwrap(awaited) is IInvocationOperation a && IsAcquire(a)
+            : Unwrap(e) is IInvocationOperation i && IsAcquire(i),
+        IUsingDeclarationOperation declaration => ContainsInvocation(declaration.DeclarationGroup, acquire: true),
+        _ => false,
+    };
+
+    private bool IsReleaseStatement(IOperation statement) =>
+        statement is IExpressionStatementOperation { Operation: var e } && Unwrap(e) is IInvocationOperation i && IsRelease(i);
+
+    internal static IOperation Unwrap(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation { IsImplicit: true } c:
+                    operation = c.Operand;
+                    break;
+                case IParenthesizedOperation p:
+                    operation = p.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
+
+    /// <summary>One operation block: the bodies found in it and the launched lambdas that start new bodies.</summary>
+    private sealed class Walk
+    {
+        private readonly TW0001Collector _owner;
+        private readonly IOperation _block;
+        private readonly HashSet<SyntaxNode> _launchedLambdas = new();
+        private readonly HashSet<SyntaxNode> _repeatingLambdas = new();
+        private readonly Dictionary<ILocalSymbol, IOperation?> _delegateLocals = new(SymbolEqualityComparer.Default);
+
+        public Walk(TW0001Collector owner, IOperation block)
+        {
+            _owner = owner;
+            _block = block;
+        }
+
+        public List<BodySummary> Bodies { get; } = new();
+
+        private LaunchApi Launches => _owner._model.Launches;
+
+        /// <summary>Delegate locals assigned once, and the lambdas handed (directly or through such a local) to a launching call.</summary>
+        public void FindLaunchedLambdas()
+        {
+            var candidates = new List<IOperation>();
+            foreach (var operation in _block.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation { Symbol: { Type.TypeKind: TypeKind.Delegate } local } declarator:
+                        if ((declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value) is { } initializer)
+                        {
+                            NoteDelegateValue(local, initializer);
+                        }
+
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: { Type.TypeKind: TypeKind.Delegate } assigned } } assignment:
+                        NoteDelegateValue(assigned, assignment.Value);
+                        break;
+                    case IInvocationOperation or IObjectCreationOperation or IEventAssignmentOperation:
+                        candidates.Add(operation);
+                        break;
+                }
+            }
+
+            foreach (var candidate in candidates)
+            {
+                NoteRepeatingLambdas(candidate);
+                foreach (var (value, _) in LaunchedValues(candidate))
+                {
+                    if (Resolve(value, null).Syntax is { } lambda)
+                    {
+                        _launchedLambdas.Add(lambda);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Lambdas that run once per element (LINQ operators, List/Array.ForEach) or per event (handlers).</summary>
+        private void NoteRepeatingLambdas(IOperation operation)
+        {
+            if (operation is IEventAssignmentOperation { Adds: true } subscription)
+            {
+                AddRepeating(subscription.HandlerValue);
+            }
+            else if (operation is IInvocationOperation invocation && _owner.RunsDelegatePerElement(invocation.TargetMethod))
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    AddRepeating(argument.Value);
+                }
+            }
+
+            void AddRepeating(IOperation value)
+            {
+                value = Unwrap(value);
+                if (value is IDelegateCreationOperation creation)
+                {
+                    value = Unwrap(creation.Target);
+                }
+
+                if (value is IAnonymousFunctionOperation lambda)
+                {
+                    _repeatingLambdas.Add(lambda.Syntax);
+                }
+            }
+        }
+
+        /// <summary>A delegate local assigned once resolves to its value; assigned twice, to nothing.</summary>
+        private void NoteDelegateValue(ILocalSymbol local, IOperation value) =>
+            _delegateLocals[local] = _delegateLocals.ContainsKey(local) ? null : value;
+
+        private IEnumerable<(IOperation Value, LaunchKind Kind)> LaunchedValues(IOperation operation)
+        {
+            if (operation is IEventAssignmentOperation { Adds: true } subscription)
+            {
+                if (subscription.EventReference is IEventReferenceOperation reference &&
+                    Launches.TimersTimerElapsed is { } elapsed &&
+                    SymbolEqualityComparer.Default.Equals(reference.Event.OriginalDefinition, elapsed))
+                {
+                    yield return (subscription.HandlerValue, LaunchKind.ConcurrentWithItself);
+                }
+
+                yield break;
+            }
+
+            foreach (var (argument, kind) in Launches.LaunchedDelegates(operation))
+            {
+                yield return (argument.Value, kind);
+            }
+
+            // Parallel.Invoke(params Action[]): the actions arrive in an array (LaunchedDelegates sees delegate parameters only).
+            if (operation is IInvocationOperation { TargetMethod.Name: "Invoke" } invoke && invoke.TargetMethod.ContainingType.Is(Launches.Parallel))
+            {
+                foreach (var argument in invoke.Arguments)
+                {
+                    if (argument.Parameter?.Type is IArrayTypeSymbol { ElementType.TypeKind: TypeKind.Delegate } &&
+                        Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
+                    {
+                        foreach (var element in initializer.ElementValues)
+                        {
+                            yield return (element, LaunchKind.ConcurrentWithItself);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The lambda or method a delegate value runs; <paramref name="body"/> classifies a method group's receiver.</summary>
+        private (object? Target, SyntaxNode? Syntax, Receiver Receiver) Resolve(IOperation value, BodySummary? body, int depth = 0)
+        {
+            value = Unwrap(value);
+            if (value is IDelegateCreationOperation creation)
+            {
+                value = Unwrap(creation.Target);
+            }
+
+            switch (value)
+            {
+                case IAnonymousFunctionOperation lambda:
+                    return (lambda.Syntax, lambda.Syntax, Receiver.This);
+                case IMethodReferenceOperation reference:
+                    var receiver = reference.Method.IsStatic || body is null ? Receiver.Unknown : ReceiverOf(reference.Instance, body, forLaunch: true);
+                    return (MethodKey(reference.Method), null, receiver);
+                case ILocalReferenceOperation local when depth == 0 && _delegateLocals.TryGetValue(local.Local, out var initial) && initial is not null:
+                    return Resolve(initial, body, depth + 1);
+                default:
+                    return (null, null, Receiver.Unknown);
+            }
+        }
+
+        private static Receiver ReceiverOf(IOperation? instance, BodySummary body, bool forLaunch)
+        {
+            if (instance is null || Unwrap(instance) is IInstanceReferenceOperation)
+            {
+                return Receiver.This;
+            }
+
+            if (!AccessPath.TryCreate(instance, out var path))
+            {
+                return Receiver.Unknown;
+            }
+
+            return path.Root switch
+            {
+                IFieldSymbol f => Receiver.Of(SymbolPath.From(path), rootIsThisMember: !f.IsStatic),
+                IPropertySymbol p => Receiver.Of(SymbolPath.From(path), rootIsThisMember: !p.IsStatic),
+                ILocalSymbol or IParameterSymbol when forLaunch || !body.Declares(path.Root) => Receiver.Of(SymbolPath.From(path), rootIsThisMember: false),
+                _ => Receiver.Unknown,
+            };
+        }
+
+        public void Run(BodySummary root, bool synchronized)
+        {
+            Bodies.Add(root);
+            var stack = new Stack<(IOperation Operation, BodySummary Body, bool Locked)>();
+            stack.Push((_block, root, synchronized));
+            while (stack.Count > 0)
+            {
+                var (operation, body, locked) = stack.Pop();
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation lambda:
+                        if (_launchedLambdas.Contains(lambda.Syntax))
+                        {
+                            var lambdaBody = new BodySummary(lambda.Syntax, lambda.Syntax, isConstructor: false);
+                            Bodies.Add(lambdaBody);
+                            stack.Push((lambda.Body, lambdaBody, false));
+                        }
+                        else
+                        {
+                            stack.Push((lambda.Body, body, locked));
+                        }
+
+                        continue;
+                    case ILocalFunctionOperation localFunction:
+                        if (localFunction.Body is { } localBody)
+                        {
+                            var functionBody = new BodySummary(MethodKey(localFunction.Symbol), localFunction.Syntax, isConstructor: false);
+                            Bodies.Add(functionBody);
+                            stack.Push((localBody, functionBody, false));
+                        }
+
+                        continue;
+                    case ILockOperation lockOperation:
+                        stack.Push((lockOperation.LockedValue, body, locked));
+                        stack.Push((lockOperation.Body, body, true));
+                        continue;
+                    case IUsingOperation usingOperation when _owner.ContainsInvocation(usingOperation.Resources, acquire: true):
+                        stack.Push((usingOperation.Resources, body, locked));
+                        stack.Push((usingOperation.Body, body, true));
+                        continue;
+                    case ITryOperation tryOperation when _owner.ContainsInvocation(tryOperation.Finally, acquire: false):
+                        stack.Push((tryOperation.Body, body, true));
+                        foreach (var handler in tryOperation.Catches)
+                        {
+                            stack.Push((handler, body, true));
+                        }
+
+                        stack.Push((tryOperation.Finally!, body, locked));
+                        continue;
+                    case IBlockOperation block:
+                        var acquired = false;
+                        foreach (var statement in block.Operations)
+                        {
+                            stack.Push((statement, body, locked || acquired));
+                            if (_owner.IsAcquireStatement(statement))
+                            {
+                                acquired = true;
+                            }
+                            else if (_owner.IsReleaseStatement(statement))
+                            {
+                                acquired = false;
+                            }
+                        }
+
+                        continue;
+                    case IConditionalOperation conditional when _owner.ContainsInvocation(conditional.Condition, acquire: true):
+                        stack.Push((conditional.Condition, body, locked));
+                        stack.Push((conditional.WhenTrue, body, true));
+                        if (conditional.WhenFalse is { } whenFalse)
+                        {
+                            stack.Push((whenFalse, body, locked));
+                        }
+
+                        continue;
+                    case IIncrementOrDecrementOperation increment:
+                        Record(increment.Target, increment.Kind == OperationKind.Increment ? ReadModifyWriteKind.Increment : ReadModifyWriteKind.Decrement, body, locked, increment.Syntax);
+                        break;
+                    case ICompoundAssignmentOperation compound:
+                        Record(compound.Target, ReadModifyWriteKind.Update, body, locked, compound.Syntax);
+                        break;
+                    case ISimpleAssignmentOperation assignment:
+                        Record(assignment.Target, IsSelfUpdate(assignment) ? ReadModifyWriteKind.Update : ReadModifyWriteKind.None, body, locked, assignment.Syntax);
+                        break;
+                    case IInvocationOperation invocation:
+                        RecordCall(invocation, body, locked);
+                        RecordLaunches(invocation, body);
+                        foreach (var argument in invocation.Arguments)
+                        {
+                            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                            {
+                                Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax);
+                            }
+                        }
+
+                        break;
+                    case IObjectCreationOperation or IEventAssignmentOperation:
+                        RecordLaunches(operation, body);
+                        break;
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    stack.Push((child, body, locked));
+                }
+            }
+        }
+
+        private static bool IsSelfUpdate(ISimpleAssignmentOperation assignment)
+        {
+            if (!AccessPath.TryCreate(Unwrap(assignment.Target), out var target) || Unwrap(assignment.Value) is not IBinaryOperation binary)
+            {
+                return false;
+            }
+
+            var pending = new Stack<IOperation>();
+            pending.Push(binary);
+            var budget = 64;
+            while (pending.Count > 0 && budget-- > 0)
+            {
+                var operand = Unwrap(pending.Pop());
+                if (operand is IBinaryOperation nested)
+                {
+                    pending.Push(nested.LeftOperand);
+                    pending.Push(nested.RightOperand);
+                }
+                else if (AccessPath.TryCreate(operand, out var read) && read.Equals(target))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void Record(IOperation target, ReadModifyWriteKind kind, BodySummary body, bool locked, SyntaxNode syntax)
+        {
+            var operation = Unwrap(target);
+            var pathOperation = operation;
+            var isElement = false;
+            ISymbol? indexSymbol = null;
+            var indexIsConstant = false;
+            if (operation is IArrayElementReferenceOperation element)
+            {
+                if (element.Indices.Length != 1)
+                {
+                    return;
+                }
+
+                isElement = true;
+                pathOperation = element.ArrayReference;
+                var index = Unwrap(element.Indices[0]);
+                indexIsConstant = index.ConstantValue.HasValue;
+                indexSymbol = index switch
+                {
+                    ILocalReferenceOperation l => l.Local,
+                    IParameterReferenceOperation p => p.Parameter,
+                    _ => null,
+                };
+            }
+
+            if (!AccessPath.TryCreate(pathOperation, out var path))
+            {
+                return;
+            }
+
+            StorageRoot root;
+            switch (path.Root)
+            {
+                case IFieldSymbol field:
+                    if (IsThreadStatic(field))
+                    {
+                        return;
+                    }
+
+                    root = field.IsStatic ? StorageRoot.Static : StorageRoot.This;
+                    break;
+                case IPropertySymbol property:
+                    root = property.IsStatic ? StorageRoot.Static : StorageRoot.This;
+                    break;
+                case ILocalSymbol local:
+                    if (local.IsRef)
+                    {
+                        return;
+                    }
+
+                    root = body.Declares(local) ? StorageRoot.OwnLocal : StorageRoot.Captured;
+                    break;
+                case IParameterSymbol parameter:
+                    if (parameter.RefKind != RefKind.None)
+                    {
+                        return;
+                    }
+
+                    root = body.Declares(parameter) ? StorageRoot.OwnLocal : StorageRoot.Captured;
+                    break;
+                default:
+                    return;
+            }
+
+            body.Accesses.Add(new StorageAccess(root, SymbolPath.From(path), isElement, kind, locked, syntax)
+            {
+                IndexSymbol = indexSymbol,
+                IndexIsConstant = indexIsConstant,
+            });
+        }
+
+        private bool IsThreadStatic(IFieldSymbol field)
+        {
+            var attribute = _owner._model.Threads.ThreadStaticAttribute;
+            if (attribute is null || !field.IsStatic)
+            {
+                return false;
+            }
+
+            foreach (var a in field.GetAttributes())
+            {
+                if (a.AttributeClass.Is(attribute))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static void RecordCall(IInvocationOperation invocation, BodySummary body, bool locked)
+        {
+            var target = invocation.TargetMethod;
+            if (locked || target.DeclaringSyntaxReferences.IsEmpty && target.PartialImplementationPart is null)
+            {
+                return;
+            }
+
+            var receiver = target.IsStatic ? Receiver.Unknown : ReceiverOf(invocation.Instance, body, forLaunch: false);
+            body.Calls.Add(new CallEdge(MethodKey(target), receiver));
+        }
+
+        private void RecordLaunches(IOperation operation, BodySummary body)
+        {
+            var method = operation switch
+            {
+                IInvocationOperation i => i.TargetMethod,
+                IObjectCreationOperation c => c.Constructor,
+                _ => null,
+            };
+            foreach (var (value, launchKind) in LaunchedValues(operation))
+            {
+                var (target, syntax, receiver) = Resolve(value, body);
+                if (target is null)
+                {
+                    continue;
+                }
+
+                var kind = launchKind;
+                SyntaxNode? invokeGroup = null;
+                if (method is not null && method.Name == "Invoke" && method.ContainingType.Is(Launches.Parallel))
+                {
+                    // Parallel.Invoke runs each action once, all of them together.
+                    kind = LaunchKind.Once;
+                    invokeGroup = operation.Syntax;
+                }
+
+                var site = new LaunchSite(body, body.Launches.Count, kind, method, operation.Syntax, target, syntax, receiver)
+                {
+                    InvokeGroup = invokeGroup,
+                };
+                MarkRepetition(site, body);
+                body.Launches.Add(site);
+            }
+        }
+
+        /// <summary>A launch inside a loop, or inside a lambda that is not itself launched (a LINQ selector, an event handler), may run many times.</summary>
+        private void MarkRepetition(LaunchSite site, BodySummary body)
+        {
+            for (var node = site.Site.Parent; node is not null && node != body.Syntax; node = node.Parent)
+            {
+                SyntaxNode? scope = node switch
+                {
+                    ForStatementSyntax f when IsWithin(site.Site, f.Statement) || f.Incrementors.Any(i => IsWithin(site.Site, i)) || (f.Condition is { } c && IsWithin(site.Site, c)) => f.Statement,
+                    CommonForEachStatementSyntax f when IsWithin(site.Site, f.Statement) => f,
+                    WhileStatementSyntax w => w.Statement,
+                    DoStatementSyntax d => d.Statement,
+                    AnonymousFunctionExpressionSyntax lambda when _repeatingLambdas.Contains(lambda) => lambda,
+                    _ => null,
+                };
+                if (scope is null && node is AnonymousFunctionExpressionSyntax)
+                {
+                    // A lambda that runs at some other time (Lazy, a callback): what surrounds it says nothing about repetition.
+                    break;
+                }
+
+                if (scope is not null)
+                {
+                    if (node is AnonymousFunctionExpressionSyntax)
+                    {
+                        site.InRepeatedLambda = true;
+                    }
+                    else
+                    {
+                        site.InLoop = true;
+                    }
+
+                    site.RepeatScopes.Add(scope);
+                }
+            }
+        }
+
+        private static bool IsWithin(SyntaxNode node, SyntaxNode container) => container.Span.Contains(node.Span);
+    }
+}

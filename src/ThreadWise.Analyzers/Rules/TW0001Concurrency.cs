@@ -1,0 +1,406 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0001, compilation end: from each launched body, walks the summaries of the source methods it calls (once per body
+/// and receiver, memoized, with a budget), then decides which unlocked read-modify-writes race:
+/// <list type="bullet">
+/// <item>the launched code runs on several threads at once (a <c>Parallel.*</c>/PLINQ body, a timer callback, a thread or
+/// task launched in a loop or from two places) and the location is shared by those threads;</item>
+/// <item>another launched body that may run at the same time writes the location;</item>
+/// <item>the code that launched it writes the location while it may still run (between Start and Join/Wait/await).</item>
+/// </list>
+/// </summary>
+internal sealed class TW0001Concurrency
+{
+    private const int WalkBudget = 4000;
+    private const int MaxReceiverDepth = 4;
+
+    private readonly Dictionary<IMethodSymbol, BodySummary> _methods = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<SyntaxNode, BodySummary> _lambdas = new();
+    private readonly List<LaunchSite> _launches = new();
+    private readonly Dictionary<(BodySummary, SymbolPath), Reach> _reachCache = new();
+    private readonly CancellationToken _cancellationToken;
+
+    public TW0001Concurrency(IEnumerable<BodySummary> bodies, CancellationToken cancellationToken)
+    {
+        _cancellationToken = cancellationToken;
+        foreach (var body in bodies)
+        {
+            _launches.AddRange(body.Launches);
+            switch (body.Key)
+            {
+                case IMethodSymbol method when _methods.TryGetValue(method, out var existing):
+                    existing.Accesses.AddRange(body.Accesses);
+                    existing.Calls.AddRange(body.Calls);
+                    break;
+                case IMethodSymbol method:
+                    _methods[method] = body;
+                    break;
+                case SyntaxNode lambda:
+                    _lambdas[lambda] = body;
+                    break;
+            }
+        }
+    }
+
+    public IEnumerable<(StorageAccess Access, LaunchSite Launch, string Reason)> FindRaces()
+    {
+        var entries = new List<Entry>();
+        foreach (var site in _launches.OrderBy(s => s.Site.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Site.SpanStart))
+        {
+            var target = site.Target is IMethodSymbol m ? Get(_methods, m) : Get(_lambdas, (SyntaxNode)site.Target);
+            if (target is not null)
+            {
+                entries.Add(new Entry(site, target));
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return Array.Empty<(StorageAccess, LaunchSite, string)>();
+        }
+
+        var sitesByTarget = entries.GroupBy(e => e.Target).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (var entry in entries)
+        {
+            var thisPath = Limit(entry.Site.Receiver.Resolve(SymbolPath.Empty));
+            entry.Reach = Walk(entry.Target, thisPath);
+            entry.Siblings = sitesByTarget[entry.Target];
+            entry.SelfConcurrent = entry.Site.Kind == LaunchKind.ConcurrentWithItself || AnyTwoConcurrent(entry.Siblings);
+            entry.Multi = entry.SelfConcurrent || entry.Site.Repeated;
+            if (entry.Site.TargetSyntax is { } lambda)
+            {
+                entry.Scopes.Add(lambda);
+            }
+
+            if (!entry.SelfConcurrent)
+            {
+                entry.Scopes.AddRange(entry.Site.RepeatScopes);
+            }
+        }
+
+        // A launch made by code that itself runs on several threads at once is repeated too.
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var entry in entries)
+            {
+                if (entry.Multi)
+                {
+                    continue;
+                }
+
+                foreach (var other in entries)
+                {
+                    if (other.Multi && other.Reach.Bodies.Contains(entry.Site.Starter))
+                    {
+                        entry.Multi = true;
+                        entry.Scopes.AddRange(other.Scopes);
+                        changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+
+        var writers = new Dictionary<SymbolPath, List<Entry>>();
+        var elementWriters = new Dictionary<SymbolPath, List<Entry>>();
+        foreach (var entry in entries)
+        {
+            Index(writers, entry.Reach.Writes, entry);
+            Index(elementWriters, entry.Reach.ElementWrites, entry);
+        }
+
+        var reported = new HashSet<StorageAccess>();
+        var results = new List<(StorageAccess, LaunchSite, string)>();
+        foreach (var entry in entries)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            foreach (var (access, key, body) in entry.Reach.ReadModifyWrites)
+            {
+                if (reported.Contains(access))
+                {
+                    continue;
+                }
+
+                var reason = entry.Multi && IsSharedAcross(entry, access, key, body)
+                    ? MultiReason(entry)
+                    : access.IsElement && !access.IndexIsConstant ? null : PairReason(entry, access, key, access.IsElement ? elementWriters : writers);
+                if (reason is not null)
+                {
+                    reported.Add(access);
+                    results.Add((access, entry.Site, reason));
+                }
+            }
+
+            // The starter's own read-modify-writes while this launch may run.
+            foreach (var access in entry.Site.Starter.Accesses)
+            {
+                if (!access.IsReadModifyWrite || access.Locked || (access.LiveLaunches & entry.Site.Bit) == 0 ||
+                    (access.IsElement && !access.IndexIsConstant) || reported.Contains(access))
+                {
+                    continue;
+                }
+
+                if ((access.IsElement ? entry.Reach.ElementWrites : entry.Reach.Writes).Contains(access.Path))
+                {
+                    reported.Add(access);
+                    results.Add((access, entry.Site, $"while {Describe(entry, plural: false)} also writes it"));
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private string? PairReason(Entry entry, StorageAccess access, SymbolPath key, Dictionary<SymbolPath, List<Entry>> writers)
+    {
+        if (writers.TryGetValue(key, out var others))
+        {
+            foreach (var other in others)
+            {
+                if (other.Target != entry.Target && Concurrent(entry, other))
+                {
+                    return other.Site.Site == entry.Site.Site
+                        ? $"in {Describe(entry, plural: false)} while another action of the same call also writes it"
+                        : $"on {Describe(entry, plural: false)} while {Describe(other, plural: false)} also writes it";
+                }
+            }
+        }
+
+        foreach (var write in entry.Site.Starter.Accesses)
+        {
+            if ((write.LiveLaunches & entry.Site.Bit) != 0 && write.IsElement == access.IsElement && write.Path.Equals(key))
+            {
+                var line = write.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                return $"on {Describe(entry, plural: false)} while the code that started it also writes it at line {line}";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool AnyTwoConcurrent(List<Entry> sites)
+    {
+        for (var i = 0; i < sites.Count; i++)
+        {
+            for (var j = i + 1; j < sites.Count; j++)
+            {
+                if (Concurrent(sites[i], sites[j]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Concurrent(Entry a, Entry b)
+    {
+        if (a.Site.Starter == b.Site.Starter)
+        {
+            return (a.Site.InvokeGroup is not null && a.Site.InvokeGroup == b.Site.InvokeGroup) ||
+                   (a.Site.LiveBefore & b.Site.Bit) != 0 || (b.Site.LiveBefore & a.Site.Bit) != 0;
+        }
+
+        // Launched from different code: they overlap only if one of them is not waited for where it is launched.
+        return a.Site.LiveAtExit || b.Site.LiveAtExit;
+    }
+
+    /// <summary>Whether the several concurrent runs of <paramref name="entry"/> all touch the same location.</summary>
+    private static bool IsSharedAcross(Entry entry, StorageAccess access, SymbolPath key, BodySummary body)
+    {
+        if (access.IsElement && access.IndexSymbol is { } index && (body.Declares(index) || DeclaredIn(entry.Scopes, index)))
+        {
+            return false; // each run uses its own index (results[i] in Parallel.For)
+        }
+
+        return key.Root is not (ILocalSymbol or IParameterSymbol) || !DeclaredIn(entry.Scopes, key.Root);
+    }
+
+    private static bool DeclaredIn(List<SyntaxNode> scopes, ISymbol symbol)
+    {
+        foreach (var location in symbol.Locations)
+        {
+            foreach (var scope in scopes)
+            {
+                if (location.SourceTree == scope.SyntaxTree && scope.Span.Contains(location.SourceSpan))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static string MultiReason(Entry entry)
+    {
+        var site = entry.Site;
+        if (site.Kind == LaunchKind.ConcurrentWithItself && entry.Siblings.Count == 1)
+        {
+            var isTimer = site.Method is null || site.Method.MethodKind == MethodKind.Constructor || site.Method.Name.Contains("Register");
+            return isTimer
+                ? $"in {Describe(entry, plural: false)}, whose calls can overlap"
+                : $"in {Describe(entry, plural: false)}, which runs on several threads at once";
+        }
+
+        return $"on {Describe(entry, plural: true)}, which run at the same time";
+    }
+
+    private static string Describe(Entry entry, bool plural)
+    {
+        var site = entry.Site;
+        var lines = entry.Siblings.Select(s => s.Site.Line).Distinct().OrderBy(l => l).ToList();
+        var at = lines.Count > 1 && plural
+            ? $"at lines {string.Join(", ", lines.Take(lines.Count - 1))} and {lines[lines.Count - 1]}"
+            : $"at line {site.Line}";
+        return $"{Noun(site, plural)} {at}";
+    }
+
+    private static string Noun(LaunchSite site, bool plural)
+    {
+        var method = site.Method;
+        if (method is null)
+        {
+            return "the timer callback";
+        }
+
+        var type = method.ContainingType.Name;
+        var name = method.Name;
+        return site.Kind switch
+        {
+            LaunchKind.ThreadConstructor => plural ? "the threads started" : "the thread started",
+            LaunchKind.ColdTask => plural ? "the tasks started" : "the task started",
+            _ when name == "ContinueWith" => plural ? "the continuations scheduled" : "the continuation scheduled",
+            _ when type == "ThreadPool" && name.Contains("Register") => "the wait callback registered",
+            _ when type == "ThreadPool" => plural ? "the work items queued" : "the work item queued",
+            _ when type == "Parallel" => name == "Invoke" ? "the Parallel.Invoke action" : $"the Parallel.{name} body",
+            _ when type == "ParallelEnumerable" => $"the parallel {name} delegate",
+            _ when method.MethodKind == MethodKind.Constructor => "the timer callback",
+            _ => plural ? "the tasks started" : "the task started",
+        };
+    }
+
+    private Reach Walk(BodySummary start, SymbolPath thisPath)
+    {
+        if (_reachCache.TryGetValue((start, thisPath), out var cached))
+        {
+            return cached;
+        }
+
+        var reach = new Reach();
+        var visited = new HashSet<(BodySummary, SymbolPath)>();
+        var stack = new Stack<(BodySummary Body, SymbolPath This)>();
+        stack.Push((start, thisPath));
+        var steps = 0;
+        while (stack.Count > 0 && steps++ < WalkBudget)
+        {
+            var (body, self) = stack.Pop();
+            if (!visited.Add((body, self)))
+            {
+                continue;
+            }
+
+            if ((steps & 63) == 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            reach.Bodies.Add(body);
+            foreach (var access in body.Accesses)
+            {
+                if (access.Root == StorageRoot.OwnLocal)
+                {
+                    continue;
+                }
+
+                var key = access.Root == StorageRoot.This ? self.Concat(access.Path) : access.Path;
+                if (key.IsUnknown)
+                {
+                    continue;
+                }
+
+                (access.IsElement ? reach.ElementWrites : reach.Writes).Add(key);
+                if (access.IsReadModifyWrite && !access.Locked)
+                {
+                    reach.ReadModifyWrites.Add((access, key, body));
+                }
+            }
+
+            foreach (var call in body.Calls)
+            {
+                if (_methods.TryGetValue(call.Callee, out var callee))
+                {
+                    stack.Push((callee, Limit(call.Receiver.Resolve(self))));
+                }
+            }
+        }
+
+        _reachCache[(start, thisPath)] = reach;
+        return reach;
+    }
+
+    private static SymbolPath Limit(SymbolPath path) =>
+        !path.IsUnknown && path.Symbols.Length > MaxReceiverDepth ? default : path;
+
+    private static BodySummary? Get<TKey>(Dictionary<TKey, BodySummary> map, TKey key)
+        where TKey : notnull =>
+        map.TryGetValue(key, out var body) ? body : null;
+
+    private static void Index(Dictionary<SymbolPath, List<Entry>> index, HashSet<SymbolPath> keys, Entry entry)
+    {
+        foreach (var key in keys)
+        {
+            if (!index.TryGetValue(key, out var list))
+            {
+                index[key] = list = new List<Entry>();
+            }
+
+            list.Add(entry);
+        }
+    }
+
+    private sealed class Entry
+    {
+        public Entry(LaunchSite site, BodySummary target)
+        {
+            Site = site;
+            Target = target;
+        }
+
+        public LaunchSite Site { get; }
+
+        public BodySummary Target { get; }
+
+        public Reach Reach { get; set; } = null!;
+
+        public List<Entry> Siblings { get; set; } = null!;
+
+        public bool SelfConcurrent { get; set; }
+
+        public bool Multi { get; set; }
+
+        /// <summary>Locals declared in these scopes are private to one run.</summary>
+        public List<SyntaxNode> Scopes { get; } = new();
+    }
+
+    private sealed class Reach
+    {
+        public List<(StorageAccess Access, SymbolPath Key, BodySummary Body)> ReadModifyWrites { get; } = new();
+
+        public HashSet<SymbolPath> Writes { get; } = new();
+
+        public HashSet<SymbolPath> ElementWrites { get; } = new();
+
+        public HashSet<BodySummary> Bodies { get; } = new();
+    }
+}
