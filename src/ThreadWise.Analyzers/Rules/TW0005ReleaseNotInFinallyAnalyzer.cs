@@ -204,9 +204,35 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         };
     }
 
+    /// <summary>One line of code for a message: whitespace runs folded, a long call cut to its callee (<c>Task.Run(...)</c>).</summary>
     private static string Shorten(string text)
     {
-        text = text.Replace("\r", string.Empty).Replace("\n", " ");
-        return text.Length <= 40 ? text : text.Substring(0, 37) + "...";
+        var folded = new System.Text.StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = folded.Length > 0;
+                continue;
+            }
+
+            if (space)
+            {
+                folded.Append(' ');
+                space = false;
+            }
+
+            folded.Append(c);
+        }
+
+        var result = folded.ToString();
+        if (result.Length <= 40)
+        {
+            return result;
+        }
+
+        var paren = result.IndexOf('(');
+        return paren > 0 && paren <= 37 ? result.Substring(0, paren) + "(...)" : result.Substring(0, 37) + "...";
     }
 }

@@ -45,6 +45,32 @@ public class TW0005ReleaseNotInFinallyTests
     }
 
     [Fact]
+    public Task Reports_LongMultiLineCall_NamedOnOneLineInTheMessage()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Worker
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public void Run()
+                {
+                    {|#0:_gate.Wait()|};
+                    var started = {|#1:Task.Run(() =>
+                    {
+                        System.Console.WriteLine("a long body that does not fit in a message");
+                    })|};
+                    _gate.Release();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_gate", Exception("Task.Run(...)", 11)));
+    }
+
+    [Fact]
     public Task Reports_EarlyReturnBetweenEnterAndExit()
     {
         const string source = """
