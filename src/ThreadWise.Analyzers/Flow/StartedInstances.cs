@@ -33,7 +33,10 @@ internal static class StartedInstances
 {
     private static readonly ImmutableDictionary<AccessPath, StartFact> None = ImmutableDictionary<AccessPath, StartFact>.Empty;
 
-    /// <summary>The first start of <paramref name="path"/> that reaches the call at <paramref name="site"/> on some path, or null.</summary>
+    /// <summary>
+    /// The first start of <paramref name="path"/> that reaches <paramref name="site"/> (a call, or an assignment such as
+    /// <c>t.IsBackground = true</c>) on some path, or null.
+    /// </summary>
     public static StartFact? FindStartReaching(ControlFlowGraph graph, StartApi starts, AccessPath path, SyntaxNode site, CancellationToken cancellationToken)
     {
         var captures = Captures(graph);
@@ -87,6 +90,11 @@ internal static class StartedInstances
                         state = Invoke(state, invocation, starts, captures);
                         break;
                     case ISimpleAssignmentOperation assignment:
+                        if (site is not null && atSite is null && assignment.Syntax == site)
+                        {
+                            atSite = state;
+                        }
+
                         state = Kill(state, assignment.Target, captures);
                         if (starts.IsHotTask(assignment.Value) && TryGetPath(assignment.Target, captures, out var hot))
                         {

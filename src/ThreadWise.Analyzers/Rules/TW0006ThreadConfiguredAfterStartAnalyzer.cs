@@ -1,9 +1,6 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadWise.Analyzers.Flow;
 using ThreadWise.Analyzers.Model;
@@ -39,22 +36,23 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(static start =>
         {
-            var threads = ThreadingModel.Get(start.Compilation).Threads;
-            if (threads.Thread is null || threads.StartMethods.IsEmpty)
+            var model = ThreadingModel.Get(start.Compilation);
+            if (model.Threads.Thread is null || model.Threads.StartMethods.IsEmpty)
             {
                 return;
             }
 
+            var starts = new StartApi(model);
             start.RegisterOperationAction(
-                c => AnalyzeConfiguration(c, threads),
+                c => AnalyzeConfiguration(c, starts),
                 OperationKind.SimpleAssignment,
                 OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeConfiguration(OperationAnalysisContext context, ThreadApi threads)
+    private static void AnalyzeConfiguration(OperationAnalysisContext context, StartApi starts)
     {
-        if (!TryGetConfiguredThread(context.Operation, threads, out var thread, out var setting) ||
+        if (!TryGetConfiguredThread(context.Operation, starts.Model.Threads, out var thread, out var setting) ||
             !AccessPath.TryCreate(UnwrapConditionalReceiver(thread), out var path))
         {
             return;
@@ -62,12 +60,12 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
 
         var site = context.Operation.Syntax;
         var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
-        var start = StartedThreads.FindStartReaching(graph, threads, path, site, context.CancellationToken);
-        if (start is null)
+        if (StartedInstances.FindStartReaching(graph, starts, path, site, context.CancellationToken) is not { Kind: StartKind.Thread } fact)
         {
             return;
         }
 
+        var start = fact.Site;
         var line = start.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
         context.ReportDiagnostic(Diagnostic.Create(
             Rule,
@@ -122,176 +120,5 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
         }
 
         return operation;
-    }
-
-    /// <summary>Which threads may have been started at each point of one executable body.</summary>
-    private static class StartedThreads
-    {
-        private static readonly ImmutableDictionary<AccessPath, SyntaxNode> None = ImmutableDictionary<AccessPath, SyntaxNode>.Empty;
-
-        /// <summary>The first <c>Start()</c> of <paramref name="path"/> that reaches <paramref name="site"/> on some path, or null.</summary>
-        public static SyntaxNode? FindStartReaching(ControlFlowGraph graph, ThreadApi threads, AccessPath path, SyntaxNode site, CancellationToken cancellationToken)
-        {
-            var captures = Captures(graph);
-            var input = ForwardFlow.Run(
-                graph,
-                None,
-                None,
-                Join,
-                (block, state) => Transfer(block, state, threads, captures, null, out _),
-                StateEquals,
-                cancellationToken);
-
-            foreach (var block in graph.Blocks)
-            {
-                if (!block.IsReachable)
-                {
-                    continue;
-                }
-
-                Transfer(block, input[block.Ordinal], threads, captures, site, out var atSite);
-                if (atSite is not null && atSite.TryGetValue(path, out var start))
-                {
-                    return start;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>
-        /// Applies the block's starts (gen) and assignments (kill) in order. When <paramref name="site"/> is in the block,
-        /// <paramref name="atSite"/> receives the state just before it.
-        /// </summary>
-        private static ImmutableDictionary<AccessPath, SyntaxNode> Transfer(
-            BasicBlock block,
-            ImmutableDictionary<AccessPath, SyntaxNode> state,
-            ThreadApi threads,
-            Dictionary<CaptureId, IOperation> captures,
-            SyntaxNode? site,
-            out ImmutableDictionary<AccessPath, SyntaxNode>? atSite)
-        {
-            atSite = null;
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
-            {
-                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
-                {
-                    if (site is not null && atSite is null && operation.Syntax == site &&
-                        operation.Kind is OperationKind.SimpleAssignment or OperationKind.Invocation)
-                    {
-                        atSite = state;
-                    }
-
-                    switch (operation)
-                    {
-                        case IInvocationOperation invocation when threads.StartMethods.ContainsMethod(invocation.TargetMethod):
-                            if (AccessPath.TryCreate(Resolve(invocation.Instance, captures), out var started) && !state.ContainsKey(started))
-                            {
-                                state = state.SetItem(started, invocation.Syntax);
-                            }
-
-                            break;
-                        case ISimpleAssignmentOperation assignment:
-                            state = Kill(state, assignment.Target);
-                            break;
-                        case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
-                            state = Kill(state, argument.Value);
-                            break;
-                    }
-                }
-            }
-
-            return state;
-        }
-
-        /// <summary>The values the graph captured (<c>t?.Start()</c> evaluates <c>t</c> once into a capture).</summary>
-        private static Dictionary<CaptureId, IOperation> Captures(ControlFlowGraph graph)
-        {
-            var captures = new Dictionary<CaptureId, IOperation>();
-            foreach (var block in graph.Blocks)
-            {
-                foreach (var operation in ControlFlowGraphs.OperationsOf(block))
-                {
-                    if (operation is IFlowCaptureOperation capture && !captures.ContainsKey(capture.Id))
-                    {
-                        captures.Add(capture.Id, capture.Value);
-                    }
-                }
-            }
-
-            return captures;
-        }
-
-        private static IOperation? Resolve(IOperation? operation, Dictionary<CaptureId, IOperation> captures)
-        {
-            for (var depth = 0; depth < 8 && operation is IFlowCaptureReferenceOperation reference; depth++)
-            {
-                if (!captures.TryGetValue(reference.Id, out var value))
-                {
-                    return operation;
-                }
-
-                operation = value;
-            }
-
-            return operation;
-        }
-
-        private static ImmutableDictionary<AccessPath, SyntaxNode> Kill(ImmutableDictionary<AccessPath, SyntaxNode> state, IOperation target)
-        {
-            if (state.IsEmpty || !AccessPath.TryCreate(target, out var assigned))
-            {
-                return state;
-            }
-
-            foreach (var key in state.Keys)
-            {
-                if (key.StartsWith(assigned))
-                {
-                    state = state.Remove(key);
-                }
-            }
-
-            return state;
-        }
-
-        private static ImmutableDictionary<AccessPath, SyntaxNode> Join(
-            ImmutableDictionary<AccessPath, SyntaxNode> left,
-            ImmutableDictionary<AccessPath, SyntaxNode> right)
-        {
-            if (left.IsEmpty)
-            {
-                return right;
-            }
-
-            foreach (var pair in right)
-            {
-                // Keep the earliest start so messages are stable whatever the visiting order.
-                if (!left.TryGetValue(pair.Key, out var existing) || pair.Value.SpanStart < existing.SpanStart)
-                {
-                    left = left.SetItem(pair.Key, pair.Value);
-                }
-            }
-
-            return left;
-        }
-
-        private static bool StateEquals(ImmutableDictionary<AccessPath, SyntaxNode> left, ImmutableDictionary<AccessPath, SyntaxNode> right)
-        {
-            if (left.Count != right.Count)
-            {
-                return false;
-            }
-
-            foreach (var pair in left)
-            {
-                if (!right.TryGetValue(pair.Key, out var other) || other != pair.Value)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
     }
 }

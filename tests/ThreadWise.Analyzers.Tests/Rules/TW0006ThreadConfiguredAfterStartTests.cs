@@ -498,6 +498,52 @@ public class TW0006ThreadConfiguredAfterStartTests
     }
 
     [Fact]
+    public Task NoDiagnostic_ReassignedWithObjectInitializer()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                void M()
+                {
+                    var t = new Thread(Work);
+                    t.Start();
+                    t = new Thread(Work) { Name = "second" };
+                    t.IsBackground = true;
+                    t.Start();
+                }
+
+                static void Work() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_FieldMayBeReplacedByAMethodOfTheProgram()
+    {
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private Thread _worker = new Thread(() => { });
+
+                void Restart() => _worker = new Thread(() => { });
+
+                void M()
+                {
+                    _worker.Start();
+                    Restart();
+                    _worker.IsBackground = true;
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_NewThreadEachIteration()
     {
         const string source = """
