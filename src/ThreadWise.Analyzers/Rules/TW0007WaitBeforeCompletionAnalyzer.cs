@@ -55,8 +55,35 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
             }
 
             var loops = new ConsumerLoops(model.Completions, model.Launches, model.Tasks);
-            start.RegisterOperationBlockAction(c => Analyze(c, model, loops));
+            start.RegisterOperationBlockStartAction(blockStart =>
+            {
+                // Most bodies complete nothing: flag a completion call as the driver visits invocations, and only
+                // then walk the body and build its control-flow graphs.
+                var seen = new CompletionSeen();
+                blockStart.RegisterOperationAction(
+                    c =>
+                    {
+                        if (!seen.Value && model.Completions.Classify((IInvocationOperation)c.Operation, out _) == CompletionRole.Complete)
+                        {
+                            seen.Value = true;
+                        }
+                    },
+                    OperationKind.Invocation);
+                blockStart.RegisterOperationBlockEndAction(c =>
+                {
+                    if (seen.Value)
+                    {
+                        Analyze(c, model, loops);
+                    }
+                });
+            });
         });
+    }
+
+    /// <summary>Set once a body is seen to call a completion method (read after the body's operations were visited).</summary>
+    private sealed class CompletionSeen
+    {
+        public volatile bool Value;
     }
 
     private static void Analyze(OperationBlockAnalysisContext context, ThreadingModel model, ConsumerLoops loops)
