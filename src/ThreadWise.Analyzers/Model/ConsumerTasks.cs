@@ -36,10 +36,57 @@ internal sealed class ConsumerTasks
         IOperation block, ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel, INamedTypeSymbol? containingType,
         CancellationToken cancellationToken)
     {
-        var fields = containingType is null
+        // Consumer tasks kept in fields matter only to a body that reads a task- or thread-typed field or property;
+        // reading the other members of the type is the expensive part, so skip it otherwise.
+        var fields = containingType is null || !ReadsTaskMember(block, model)
             ? null
             : loops.FieldHolders(containingType, () => FieldHoldersOf(containingType, model, loops, semanticModel, cancellationToken));
         return Scan(new[] { block }, fields, model, loops, semanticModel, cancellationToken);
+    }
+
+    /// <summary>True when <paramref name="block"/> reads a field or property holding tasks or threads (alone, in an array or a collection).</summary>
+    private static bool ReadsTaskMember(IOperation block, ThreadingModel model)
+    {
+        foreach (var operation in block.DescendantsAndSelf())
+        {
+            if (operation is IFieldReferenceOperation or IPropertyReferenceOperation && HoldsTasks(operation.Type, model))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HoldsTasks(ITypeSymbol? type, ThreadingModel model)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        if (model.Tasks.IsTask(type) || model.Threads.IsThread(type))
+        {
+            return true;
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            return HoldsTasks(array.ElementType, model);
+        }
+
+        if (type is INamedTypeSymbol { IsGenericType: true } generic)
+        {
+            foreach (var argument in generic.TypeArguments)
+            {
+                if (model.Tasks.IsTask(argument) || model.Threads.IsThread(argument))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
