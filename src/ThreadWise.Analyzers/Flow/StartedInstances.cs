@@ -39,7 +39,7 @@ internal static class StartedInstances
     /// </summary>
     public static StartFact? FindStartReaching(ControlFlowGraph graph, StartApi starts, AccessPath path, SyntaxNode site, CancellationToken cancellationToken)
     {
-        var captures = Captures(graph);
+        var captures = new FlowCaptures(graph);
         var input = ForwardFlow.Run(
             graph,
             None,
@@ -70,7 +70,7 @@ internal static class StartedInstances
         BasicBlock block,
         ImmutableDictionary<AccessPath, StartFact> state,
         StartApi starts,
-        Dictionary<CaptureId, AccessPath> captures,
+        FlowCaptures captures,
         SyntaxNode? site,
         out ImmutableDictionary<AccessPath, StartFact>? atSite)
     {
@@ -120,7 +120,7 @@ internal static class StartedInstances
     }
 
     private static ImmutableDictionary<AccessPath, StartFact> Invoke(
-        ImmutableDictionary<AccessPath, StartFact> state, IInvocationOperation invocation, StartApi starts, Dictionary<CaptureId, AccessPath> captures)
+        ImmutableDictionary<AccessPath, StartFact> state, IInvocationOperation invocation, StartApi starts, FlowCaptures captures)
     {
         if (starts.TryGetStart(invocation, out var kind))
         {
@@ -170,7 +170,7 @@ internal static class StartedInstances
     }
 
     private static ImmutableDictionary<AccessPath, StartFact> Kill(
-        ImmutableDictionary<AccessPath, StartFact> state, IOperation? target, Dictionary<CaptureId, AccessPath> captures)
+        ImmutableDictionary<AccessPath, StartFact> state, IOperation? target, FlowCaptures captures)
     {
         if (state.IsEmpty || !TryGetPath(target, captures, out var assigned))
         {
@@ -192,33 +192,8 @@ internal static class StartedInstances
     /// The access path of <paramref name="operation"/>, seeing through the flow captures the graph introduces (an
     /// assignment whose value has an object initializer captures its target first).
     /// </summary>
-    private static bool TryGetPath(IOperation? operation, Dictionary<CaptureId, AccessPath> captures, out AccessPath path)
-    {
-        if (StartApi.Unwrap(operation) is IFlowCaptureReferenceOperation reference)
-        {
-            return captures.TryGetValue(reference.Id, out path);
-        }
-
-        return AccessPath.TryCreate(operation, out path);
-    }
-
-    /// <summary>The flow captures of the graph whose value is a storage location.</summary>
-    private static Dictionary<CaptureId, AccessPath> Captures(ControlFlowGraph graph)
-    {
-        var captures = new Dictionary<CaptureId, AccessPath>();
-        foreach (var block in graph.Blocks)
-        {
-            foreach (var operation in block.Operations)
-            {
-                if (operation is IFlowCaptureOperation capture && AccessPath.TryCreate(capture.Value, out var path))
-                {
-                    captures[capture.Id] = path;
-                }
-            }
-        }
-
-        return captures;
-    }
+    private static bool TryGetPath(IOperation? operation, FlowCaptures captures, out AccessPath path) =>
+        AccessPath.TryCreate(captures.Resolve(StartApi.Unwrap(operation)), out path);
 
     private static ImmutableDictionary<AccessPath, StartFact> Join(ImmutableDictionary<AccessPath, StartFact> left, ImmutableDictionary<AccessPath, StartFact> right)
     {

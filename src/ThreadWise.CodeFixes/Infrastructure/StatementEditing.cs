@@ -15,6 +15,10 @@ internal static class StatementEditing
     public static SyntaxNode MovableUnit(StatementSyntax statement) =>
         statement.Parent is GlobalStatementSyntax global ? global : statement;
 
+    /// <summary>The statement inside a movable unit (the inverse of <see cref="MovableUnit"/>).</summary>
+    public static StatementSyntax StatementOf(SyntaxNode unit) =>
+        unit is GlobalStatementSyntax global ? global.Statement : (StatementSyntax)unit;
+
     /// <summary>True when both units are members of the same statement list (a block, a switch section, or the top level).</summary>
     public static bool AreSiblings(SyntaxNode first, SyntaxNode second) => first.Parent == second.Parent &&
         first.Parent is BlockSyntax or SwitchSectionSyntax or CompilationUnitSyntax;

@@ -266,7 +266,7 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
 
         private static ExpressionSyntax? CreationOf(SyntaxNode unit, ILocalSymbol local, SemanticModel model, CancellationToken cancellationToken)
         {
-            var statement = unit is GlobalStatementSyntax g ? g.Statement : unit;
+            var statement = StatementEditing.StatementOf(unit);
             ExpressionSyntax? value = statement switch
             {
                 LocalDeclarationStatementSyntax declaration => declaration.Declaration.Variables
@@ -297,8 +297,7 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
             var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var unit in between)
             {
-                var statement = unit is GlobalStatementSyntax g ? g.Statement : (StatementSyntax)unit;
-                var range = model.AnalyzeDataFlow(statement);
+                var range = model.AnalyzeDataFlow(StatementEditing.StatementOf(unit));
                 if (range is null || !range.Succeeded)
                 {
                     return false;
@@ -330,8 +329,7 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
 
         private static bool Writes(SemanticModel model, SyntaxNode unit, ILocalSymbol local)
         {
-            var statement = unit is GlobalStatementSyntax g ? g.Statement : (StatementSyntax)unit;
-            var flow = model.AnalyzeDataFlow(statement);
+            var flow = model.AnalyzeDataFlow(StatementEditing.StatementOf(unit));
             return flow is null || !flow.Succeeded || flow.WrittenInside.Contains(local, SymbolEqualityComparer.Default);
         }
 
