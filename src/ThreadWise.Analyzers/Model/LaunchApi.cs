@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -104,13 +105,7 @@ internal sealed class LaunchApi
     /// </summary>
     public IEnumerable<(IArgumentOperation Argument, LaunchKind Kind)> LaunchedDelegates(IOperation operation)
     {
-        var (method, arguments) = operation switch
-        {
-            IInvocationOperation i => (i.TargetMethod, i.Arguments),
-            IObjectCreationOperation c => (c.Constructor, c.Arguments),
-            _ => (null, default),
-        };
-        if (method is null || arguments.IsDefaultOrEmpty || !TryGetLaunch(method, out var kind))
+        if (!TryGetLaunchArguments(operation, out var arguments, out var kind))
         {
             yield break;
         }
@@ -122,5 +117,56 @@ internal sealed class LaunchApi
                 yield return (argument, kind);
             }
         }
+    }
+
+    /// <summary>
+    /// Every delegate value a launching call runs, with how it runs: the arguments of <see cref="LaunchedDelegates"/>,
+    /// plus each element of an array of delegates written in the call (<c>Parallel.Invoke(() => a++, () => b++)</c>).
+    /// </summary>
+    public IEnumerable<(IOperation Value, LaunchKind Kind)> LaunchedDelegateValues(IOperation operation)
+    {
+        if (!TryGetLaunchArguments(operation, out var arguments, out var kind))
+        {
+            yield break;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
+            {
+                yield return (argument.Value, kind);
+            }
+            else if (argument.Parameter?.Type is IArrayTypeSymbol { ElementType.TypeKind: TypeKind.Delegate } &&
+                     StripImplicit(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var element in initializer.ElementValues)
+                {
+                    yield return (element, kind);
+                }
+            }
+        }
+    }
+
+    private bool TryGetLaunchArguments(IOperation operation, out ImmutableArray<IArgumentOperation> arguments, out LaunchKind kind)
+    {
+        IMethodSymbol? method;
+        (method, arguments) = operation switch
+        {
+            IInvocationOperation i => (i.TargetMethod, i.Arguments),
+            IObjectCreationOperation c => (c.Constructor, c.Arguments),
+            _ => (null, default),
+        };
+        kind = default;
+        return method is not null && !arguments.IsDefaultOrEmpty && TryGetLaunch(method, out kind);
+    }
+
+    private static IOperation StripImplicit(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
     }
 }

@@ -286,25 +286,9 @@ internal sealed class TW0001Collector
                 yield break;
             }
 
-            foreach (var (argument, kind) in Launches.LaunchedDelegates(operation))
+            foreach (var launched in Launches.LaunchedDelegateValues(operation))
             {
-                yield return (argument.Value, kind);
-            }
-
-            // Parallel.Invoke(params Action[]): the actions arrive in an array (LaunchedDelegates sees delegate parameters only).
-            if (operation is IInvocationOperation { TargetMethod.Name: "Invoke" } invoke && invoke.TargetMethod.ContainingType.Is(Launches.Parallel))
-            {
-                foreach (var argument in invoke.Arguments)
-                {
-                    if (argument.Parameter?.Type is IArrayTypeSymbol { ElementType.TypeKind: TypeKind.Delegate } &&
-                        Unwrap(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
-                    {
-                        foreach (var element in initializer.ElementValues)
-                        {
-                            yield return (element, LaunchKind.ConcurrentWithItself);
-                        }
-                    }
-                }
+                yield return launched;
             }
         }
 
