@@ -45,7 +45,7 @@ internal static class Buggy
         using var process = new Process { StartInfo = new ProcessStartInfo("dotnet", "--version") };
         process.Start();
         var first = process.Id;
-        process.Start(); // expect: TW0003
+        process.Start(); // expect: TW0003 no-fix (a second process is a decision, not a typo)
         Console.WriteLine($"  Process.Start() twice: pid {first}, then pid {process.Id}; no exception, two processes");
         if (!process.WaitForExit(10_000))
         {

@@ -15,7 +15,7 @@ internal static class Buggy
 
         try
         {
-            logger.IsBackground = true; // expect: TW0006
+            logger.IsBackground = true; // expect: TW0006 no-fix (inside the try that shows the exception)
             Console.WriteLine("  no exception this time: the thread was still alive");
         }
         catch (ThreadStateException e)
@@ -27,7 +27,7 @@ internal static class Buggy
         ui.Start();
         try
         {
-            ui.SetApartmentState(ApartmentState.MTA); // expect: TW0006
+            ui.SetApartmentState(ApartmentState.MTA); // expect: TW0006 no-fix (inside the try that shows the exception)
         }
         catch (Exception e) when (e is ThreadStateException or PlatformNotSupportedException or InvalidOperationException)
         {

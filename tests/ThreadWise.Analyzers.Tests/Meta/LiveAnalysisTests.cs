@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using ThreadWise.Analyzers.Tests.Verifiers;
+using Xunit;
+
+namespace ThreadWise.Analyzers.Tests.Meta;
+
+/// <summary>
+/// What squiggles in the editor: every sample is opened one document at a time, the way Visual Studio and C# Dev Kit
+/// analyze while the user types (<see cref="EditorHost"/>), and the union of what each open document shows must be
+/// every marked line, except a marker that says <c>build-only</c> (a story that spans types, reported at compilation
+/// end). Every live report of a rule with a fix offers a light-bulb action unless its marker says <c>no-fix</c>.
+/// </summary>
+public class LiveAnalysisTests
+{
+    private static readonly Regex Marker = new(@"//\s*expect:\s*(?<ids>TW[0-9]{4}(\s*,\s*TW[0-9]{4})*)(?<flags>[^\r\n]*)", RegexOptions.Compiled);
+
+    public static TheoryData<string> SampleProjects() => SamplesTests.SampleProjects();
+
+    [Theory]
+    [MemberData(nameof(SampleProjects))]
+    public async Task Sample_SquigglesEveryLiveMarker_AndOffersItsFix(string sample)
+    {
+        var dir = RuleCatalog.PathInRepository("samples", sample);
+        var files = Directory.GetFiles(dir, "*.cs", SearchOption.TopDirectoryOnly)
+            .OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (Path: Path.GetFileName(f), Text: File.ReadAllText(f)))
+            .ToList();
+
+        var expected = new SortedSet<string>(StringComparer.Ordinal);
+        var noFix = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (path, text) in files)
+        {
+            var lines = text.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var match = Marker.Match(lines[i]);
+                if (!match.Success || match.Groups["flags"].Value.Contains("build-only", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (var id in match.Groups["ids"].Value.Split(',').Select(s => s.Trim()))
+                {
+                    var key = $"{path}:{i + 1}: {id}";
+                    expected.Add(key);
+                    if (match.Groups["flags"].Value.Contains("no-fix", StringComparison.Ordinal))
+                    {
+                        noFix.Add(key);
+                    }
+                }
+            }
+        }
+
+        var actual = new SortedSet<string>(StringComparer.Ordinal);
+        var missingFix = new List<string>();
+        foreach (var (path, _) in files)
+        {
+            var live = await EditorHost.AnalyzeOpenDocumentAsync(files, path, OutputKind.ConsoleApplication);
+            Assert.Empty(live.Exceptions);
+            foreach (var diagnostic in live.Diagnostics.Where(d => d.Id.StartsWith("TW", StringComparison.Ordinal)))
+            {
+                var key = $"{path}:{diagnostic.Location.GetLineSpan().StartLinePosition.Line + 1}: {diagnostic.Id}";
+                actual.Add(key);
+                if (RuleCatalog.FixableIds.Contains(diagnostic.Id) && !noFix.Contains(key) &&
+                    (await EditorHost.LightBulbAsync(live.Document, diagnostic)).IsEmpty)
+                {
+                    missingFix.Add(key);
+                }
+            }
+        }
+
+        Assert.Equal(expected, actual);
+        Assert.True(missingFix.Count == 0, "no light bulb for: " + string.Join(", ", missingFix));
+    }
+
+    public static TheoryData<string, string> LiveCases() => new()
+    {
+        {
+            "TW0002",
+            """
+            using System.Threading;
+            class C
+            {
+                void Work() { }
+                void M()
+                {
+                    var t = new Thread(Work);
+                    Work();
+                }
+            }
+            """
+        },
+        {
+            "TW0003",
+            """
+            using System.Threading;
+            class C
+            {
+                void M()
+                {
+                    var t = new Thread(() => { });
+                    t.Start();
+                    t.Start();
+                }
+            }
+            """
+        },
+        {
+            "TW0005",
+            """
+            using System.Threading;
+            class C
+            {
+                private readonly object _gate = new();
+                private int _n;
+                void M()
+                {
+                    Monitor.Enter(_gate);
+                    _n = int.Parse("1");
+                    Monitor.Exit(_gate);
+                }
+            }
+            """
+        },
+        {
+            "TW0006",
+            """
+            using System.Threading;
+            class C
+            {
+                void M()
+                {
+                    var t = new Thread(() => { });
+                    t.Start();
+                    t.IsBackground = true;
+                }
+            }
+            """
+        },
+        {
+            "TW0007",
+            """
+            using System.Collections.Concurrent;
+            using System.Threading.Tasks;
+            class C
+            {
+                void M()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var item in queue.GetConsumingEnumerable()) { } });
+                    queue.Add(1);
+                    consumer.Wait();
+                    queue.CompleteAdding();
+                }
+            }
+            """
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(LiveCases))]
+    public async Task Rule_SquigglesInTheOpenDocument_WithItsLightBulb(string id, string source)
+    {
+        var live = await EditorHost.AnalyzeOpenDocumentAsync(source);
+        Assert.Empty(live.Exceptions);
+        var diagnostic = Assert.Single(live.Diagnostics, d => d.Id == id);
+        var actions = await EditorHost.LightBulbAsync(live.Document, diagnostic);
+        Assert.NotEmpty(actions);
+        var fixedText = await EditorHost.ApplyAsync(live.Document, actions[0]);
+        Assert.NotEqual(source, fixedText);
+    }
+}
