@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+// usage: ThreadWise.EditorBench <synthetic library folder> [documents=25] [rounds=5]
+// For each sampled document and round: a keystroke (the document's text changes, every other tree is reused, a new
+// compilation is made, as the IDE does), then, each on its own fresh compilation:
+//   compiler  - the compiler's semantic diagnostics of that document (binding it from scratch);
+//   ThreadWise/VS Threading - CompilationWithAnalyzers.GetAnalysisResultAsync(model, filterSpan: null), the IDE's call
+//               for the open document; "analyzer" is the set's own execution time from the driver's telemetry, "wall"
+//               the whole call (binding included).
+if (args.Length < 1 || !Directory.Exists(args[0]))
+{
+    Console.Error.WriteLine("usage: ThreadWise.EditorBench <folder written by synth.py> [documents] [rounds]");
+    return 2;
+}
+
+var documents = args.Length > 1 ? int.Parse(args[1]) : 25;
+var rounds = args.Length > 2 ? int.Parse(args[2]) : 5;
+var parse = new CSharpParseOptions(LanguageVersion.Latest);
+var files = Directory.GetFiles(args[0], "*.cs").OrderBy(f => f, StringComparer.Ordinal).ToArray();
+var trees = files.Select(f => CSharpSyntaxTree.ParseText(SourceText.From(File.ReadAllText(f)), parse, f)).ToArray();
+var baseCompilation = CSharpCompilation.Create(
+    "Synth",
+    trees,
+    Basic.Reference.Assemblies.Net100.References.All,
+    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+var ours = Analyzers(Assembly.Load("ThreadWise.Analyzers"));
+var peerFolder = typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "VsThreadingAnalyzers").Value!;
+var peer = Directory.GetFiles(peerFolder, "*.dll")
+    .Where(f => !f.Contains("CodeFix", StringComparison.Ordinal))
+    .SelectMany(f => new AnalyzerFileReference(f, new Loader()).GetAnalyzers(LanguageNames.CSharp))
+    .ToImmutableArray();
+
+var compiler = new List<double>();
+var oursOwn = new List<double>();
+var oursWall = new List<double>();
+var peerOwn = new List<double>();
+var peerWall = new List<double>();
+var reports = 0;
+var step = Math.Max(1, trees.Length / documents);
+var sampled = Enumerable.Range(0, trees.Length).Where(i => i % step == 0).Take(documents).ToArray();
+
+// Warm-up: JIT the compiler and all three paths once, not measured.
+Measure(sampled[0], 0, record: false);
+for (var round = 1; round <= rounds; round++)
+{
+    foreach (var index in sampled)
+    {
+        Measure(index, round, record: true);
+    }
+}
+
+Console.WriteLine($"synthetic library: {trees.Length} files; {sampled.Length} open documents x {rounds} keystrokes; median per document, ms");
+Console.WriteLine($"{"",-34} {"analyzer",9} {"wall",9}");
+Console.WriteLine($"{"compiler semantic diagnostics",-34} {"",9} {Median(compiler),9:F2}");
+Console.WriteLine($"{"ThreadWise (all rules)",-34} {Median(oursOwn),9:F2} {Median(oursWall),9:F2}");
+Console.WriteLine($"{"VS Threading analyzers",-34} {Median(peerOwn),9:F2} {Median(peerWall),9:F2}");
+Console.WriteLine($"ThreadWise / compiler: {Median(oursOwn) / Median(compiler):F2}   ThreadWise / VS Threading: {Median(oursOwn) / Median(peerOwn):F2}");
+Console.WriteLine($"ThreadWise live reports on this correct code: {reports}");
+return 0;
+
+void Measure(int index, int round, bool record)
+{
+    double Compile()
+    {
+        var (compilation, tree) = Keystroke(index, round * 3);
+        var sw = Stopwatch.StartNew();
+        compilation.GetSemanticModel(tree).GetDiagnostics();
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    (double Own, double Wall) Analyze(ImmutableArray<DiagnosticAnalyzer> set, int salt, bool count)
+    {
+        var (compilation, tree) = Keystroke(index, round * 3 + salt);
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null,
+            concurrentAnalysis: false, logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.WithAnalyzers(set, options);
+        var sw = Stopwatch.StartNew();
+        var result = withAnalyzers.GetAnalysisResultAsync(compilation.GetSemanticModel(tree), null, CancellationToken.None).GetAwaiter().GetResult();
+        var wall = sw.Elapsed.TotalMilliseconds;
+        if (count && result.SemanticDiagnostics.TryGetValue(tree, out var byAnalyzer))
+        {
+            reports += byAnalyzer.Values.Sum(d => d.Length);
+        }
+
+        return (result.AnalyzerTelemetryInfo.Values.Sum(t => t.ExecutionTime.TotalMilliseconds), wall);
+    }
+
+    var c = Compile();
+    var o = Analyze(ours, 1, record);
+    var p = Analyze(peer, 2, false);
+    if (record)
+    {
+        compiler.Add(c);
+        oursOwn.Add(o.Own);
+        oursWall.Add(o.Wall);
+        peerOwn.Add(p.Own);
+        peerWall.Add(p.Wall);
+    }
+}
+
+(Compilation, SyntaxTree) Keystroke(int index, int salt)
+{
+    var old = trees[index];
+    var text = old.GetText();
+    var edited = old.WithChangedText(text.WithChanges(new TextChange(new TextSpan(text.Length, 0), $"\n// keystroke {salt}\n")));
+    return (baseCompilation.ReplaceSyntaxTree(old, edited), edited);
+}
+
+static ImmutableArray<DiagnosticAnalyzer> Analyzers(Assembly assembly) => assembly.GetTypes()
+    .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+    .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+    .ToImmutableArray();
+
+static double Median(List<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+}
+
+sealed class Loader : IAnalyzerAssemblyLoader
+{
+    public void AddDependencyLocation(string fullPath) { }
+
+    public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+}
