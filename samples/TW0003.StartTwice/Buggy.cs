@@ -42,11 +42,13 @@ internal static class Buggy
         }
 
         // No exception at all: a second OS process is launched and the first one's handle is lost.
-        using var process = new Process { StartInfo = new ProcessStartInfo("dotnet", "--version") };
+        using var process = new Process { StartInfo = new ProcessStartInfo("dotnet", "--version") { RedirectStandardOutput = true } };
         process.Start();
         var first = process.Id;
         process.Start(); // expect: TW0003 no-fix (a second process is a decision, not a typo)
         Console.WriteLine($"  Process.Start() twice: pid {first}, then pid {process.Id}; no exception, two processes");
+        // Only the second child's output can still be read: the first one's pipe went with its lost handle.
+        Console.WriteLine($"  child pid {process.Id} printed: {process.StandardOutput.ReadToEnd().Trim()}");
         if (!process.WaitForExit(10_000))
         {
             Console.WriteLine("  the second process did not exit within 10 s");

@@ -32,13 +32,19 @@ internal static class Fixed
         task.Wait();
 
         // One Process object per process: both handles are kept and both exits are observed.
-        var info = new ProcessStartInfo("dotnet", "--version");
+        var info = new ProcessStartInfo("dotnet", "--version") { RedirectStandardOutput = true };
         using var first = Process.Start(info);
         using var second = Process.Start(info);
         Console.WriteLine($"  two processes on purpose: pid {first?.Id}, pid {second?.Id}");
         foreach (var process in new[] { first, second })
         {
-            if (process is not null && !process.WaitForExit(10_000))
+            if (process is null)
+            {
+                continue;
+            }
+
+            Console.WriteLine($"  child pid {process.Id} printed: {process.StandardOutput.ReadToEnd().Trim()}");
+            if (!process.WaitForExit(10_000))
             {
                 Console.WriteLine($"  pid {process.Id} did not exit within 10 s");
             }

@@ -23,13 +23,21 @@ internal static class Buggy
             Console.WriteLine($"  ThreadStateException: {e.Message}");
         }
 
+        // Apartment states exist only on Windows: elsewhere SetApartmentState throws PlatformNotSupportedException
+        // before Start as well as after it, so this half of the bug can only be shown on Windows.
+        if (!OperatingSystem.IsWindows())
+        {
+            Console.WriteLine("  (SetApartmentState after Start is shown on Windows only: this OS has no COM apartments)");
+            return;
+        }
+
         var ui = new Thread(() => { });
         ui.Start();
         try
         {
-            ui.SetApartmentState(ApartmentState.MTA); // expect: TW0006 no-fix (inside the try that shows the exception)
+            ui.SetApartmentState(ApartmentState.STA); // expect: TW0006 no-fix (inside the try that shows the exception)
         }
-        catch (Exception e) when (e is ThreadStateException or PlatformNotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is ThreadStateException or InvalidOperationException)
         {
             Console.WriteLine($"  SetApartmentState after Start: {e.GetType().Name}: {e.Message}");
         }

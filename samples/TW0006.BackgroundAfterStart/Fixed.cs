@@ -13,12 +13,14 @@ internal static class Fixed
         Thread.Sleep(200);
         Console.WriteLine("  IsBackground was set before Start: nothing to throw, however fast the thread ends");
 
-        var ui = new Thread(() => { });
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows())
         {
-            ui.SetApartmentState(ApartmentState.STA);
+            Console.WriteLine("  (apartment state: Windows only, see the bug half)");
+            return;
         }
 
+        var ui = new Thread(() => { });
+        ui.SetApartmentState(ApartmentState.STA);
         ui.Start();
         ui.Join();
         Console.WriteLine("  apartment state set before Start: fine");

@@ -223,7 +223,7 @@ public static class Program
         {
             var workers = Enumerable.Range(0, 2).Select(_ => Task.Run(() => { foreach (var _ in work.GetConsumingEnumerable()) { } })).ToArray();
             work.Add(1);
-            var joined = Task.WaitAll(workers, HangTimeout); // bug: CompleteAdding() not called first
+            var joined = Task.WaitAll(workers, HangTimeout); // expect: TW0007 (the bug half of this demo, on purpose: CompleteAdding() not called first)
             Console.WriteLine($"bug:   wait for workers before CompleteAdding -> finished: {joined} (hangs; detected by timeout)");
             work.CompleteAdding();
             Task.WaitAll(workers);
@@ -233,7 +233,7 @@ public static class Program
         var squares = pool.Map(Enumerable.Range(1, 5), x => x * x);
         try
         {
-            pool.Join();
+            pool.Join(); // expect: TW0007 (on purpose: shows WorkerPool failing fast instead of hanging)
         }
         catch (InvalidOperationException ex)
         {

@@ -59,8 +59,16 @@ public class RuleMetadataTests
     [MemberData(nameof(DescriptorIds))]
     public void HelpLink_PointsAtExistingDocsPage_WithEverySection(string id)
     {
+        // Every link is built from the base URL the build passed (ThreadWiseDocsBaseUrl), never from a literal.
+        var configured = typeof(RuleMetadataTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "ThreadWiseDocsBaseUrl").Value!.TrimEnd('/');
+        Assert.Equal(configured, RuleDescriptors.HelpLinkBase);
+        foreach (var supported in RuleCatalog.Analyzers.SelectMany(a => a.SupportedDiagnostics).Where(d => d.Id == id))
+        {
+            Assert.Equal($"{configured}/{id}.md", supported.HelpLinkUri);
+        }
+
         var descriptor = RuleCatalog.Descriptors.Single(d => d.Id == id);
-        Assert.Equal($"{RuleDescriptors.HelpLinkBase}/{id}.md", descriptor.HelpLinkUri);
         Assert.True(descriptor.IsEnabledByDefault);
         Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString()));
         Assert.False(string.IsNullOrWhiteSpace(descriptor.Description.ToString()));
