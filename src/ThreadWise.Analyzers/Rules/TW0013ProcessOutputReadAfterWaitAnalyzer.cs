@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadWise.Analyzers.Flow;
 using ThreadWise.Analyzers.Model;
@@ -67,9 +69,9 @@ public sealed class TW0013ProcessOutputReadAfterWaitAnalyzer : DiagnosticAnalyze
         {
             AnalyzeWait(context, processes, invocation);
         }
-        else if (processes.ReadToEndMethods.ContainsMethod(invocation.TargetMethod))
+        else if (processes.SynchronousReads.ContainsMethod(invocation.TargetMethod))
         {
-            AnalyzeSynchronousReadToEnd(context, processes, invocation);
+            AnalyzeSynchronousRead(context, processes, invocation);
         }
     }
 
@@ -117,31 +119,40 @@ public sealed class TW0013ProcessOutputReadAfterWaitAnalyzer : DiagnosticAnalyze
         }
     }
 
-    /// <summary>Shape 2: <c>p.StandardOutput.ReadToEnd()</c>, then a synchronous read of the other stream.</summary>
-    private static void AnalyzeSynchronousReadToEnd(OperationAnalysisContext context, ProcessApi processes, IInvocationOperation first)
+    /// <summary>
+    /// Shape 2: a synchronous read of one stream reached after <c>p.OtherStream.ReadToEnd()</c>. Reported on the
+    /// analyzed read itself (a diagnostic placed elsewhere would not be local to the operation, and the editor drops it).
+    /// </summary>
+    private static void AnalyzeSynchronousRead(OperationAnalysisContext context, ProcessApi processes, IInvocationOperation second)
     {
-        if (first.Instance is not IPropertyReferenceOperation { Instance: { } receiver } firstStream ||
-            !IsStream(firstStream.Property, processes) ||
+        if (second.Instance is not IPropertyReferenceOperation { Instance: { } receiver } secondStream ||
+            !IsStream(secondStream.Property, processes) ||
             !AccessPath.TryCreate(receiver, out var process))
         {
             return;
         }
 
-        var isOutput = IsOutput(firstStream.Property, processes);
-        var other = isOutput ? processes.StandardError! : processes.StandardOutput!;
-        var otherBegin = isOutput ? processes.BeginErrorReadLine : processes.BeginOutputReadLine;
-        if (DrainedBefore(Body(first), processes, process, other, otherBegin, first.Syntax.SpanStart))
+        var isOutput = IsOutput(secondStream.Property, processes);
+        var firstStream = isOutput ? processes.StandardError! : processes.StandardOutput!;
+        var secondBegin = isOutput ? processes.BeginOutputReadLine : processes.BeginErrorReadLine;
+        var body = Body(second);
+        ControlFlowGraph? graph = null;
+        foreach (var candidate in body.DescendantsAndSelf())
         {
-            return;
-        }
+            if (candidate is not IInvocationOperation { Instance: IPropertyReferenceOperation { Instance: { } firstReceiver } reference } first ||
+                first.Syntax.SpanStart >= second.Syntax.SpanStart ||
+                !processes.ReadToEndMethods.ContainsMethod(first.TargetMethod) ||
+                !SymbolEqualityComparer.Default.Equals(reference.Property.OriginalDefinition, firstStream) ||
+                !SamePath(firstReceiver, process) ||
+                DrainedBefore(body, processes, process, secondStream.Property, secondBegin, first.Syntax.SpanStart))
+            {
+                continue;
+            }
 
-        var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), first.Syntax, context.CancellationToken);
-        foreach (var operation in Reachability.OperationsAfter(graph, o => o.Syntax == first.Syntax && o is IInvocationOperation, o => Replaces(o, process)))
-        {
-            if (operation is not IInvocationOperation { Instance: IPropertyReferenceOperation { Instance: { } secondReceiver } secondStream } second ||
-                !SymbolEqualityComparer.Default.Equals(secondStream.Property.OriginalDefinition, other) ||
-                !processes.SynchronousReads.ContainsMethod(second.TargetMethod) ||
-                !AccessPath.TryCreate(secondReceiver, out var secondProcess) || !secondProcess.Equals(process))
+            graph ??= ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), second.Syntax, context.CancellationToken);
+            var reached = Reachability.OperationsAfter(graph, o => o.Syntax == first.Syntax && o is IInvocationOperation, o => Replaces(o, process))
+                .Any(o => o.Syntax == second.Syntax && o is IInvocationOperation);
+            if (!reached)
             {
                 continue;
             }
@@ -152,8 +163,8 @@ public sealed class TW0013ProcessOutputReadAfterWaitAnalyzer : DiagnosticAnalyze
                 additionalLocations: new[] { first.Syntax.GetLocation() },
                 properties: ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, SequentialReadsShape),
                 process.Display,
-                StreamName(other, processes),
-                StreamName(firstStream.Property, processes),
+                StreamName(secondStream.Property, processes),
+                StreamName(firstStream, processes),
                 first.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1));
             return;
         }

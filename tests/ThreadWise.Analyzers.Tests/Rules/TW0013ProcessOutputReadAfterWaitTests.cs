@@ -1,7 +1,9 @@
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using ThreadWise.Analyzers.Rules;
 using ThreadWise.Analyzers.Tests.Verifiers;
+using ThreadWise.CodeFixes.Rules;
 using Xunit;
 using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0013ProcessOutputReadAfterWaitAnalyzer>;
 
@@ -363,5 +365,247 @@ public class TW0013ProcessOutputReadAfterWaitTests
                     p.WaitForExit();
             """);
         return Verify.VerifyAnalyzerAsync(source);
+    }
+}
+
+public class TW0013ProcessOutputReadAfterWaitFixTests
+{
+    private static Task VerifyFix(string source, string fixedSource, string? key = null, OutputKind kind = OutputKind.DynamicallyLinkedLibrary) =>
+        CSharpCodeFixVerifier<TW0013ProcessOutputReadAfterWaitAnalyzer, TW0013ProcessOutputReadAfterWaitCodeFix>.VerifyCodeFixAsync(source, fixedSource, key, kind);
+
+    [Fact]
+    public Task Fix_MovesTheReadAboveTheWait_KeepingComments()
+    {
+        const string source = """
+            using System.Diagnostics;
+
+            class C
+            {
+                string M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    {|TW0013:p.WaitForExit()|};
+                    System.Console.WriteLine("child exited");
+
+                    // the whole log
+                    var log = p.StandardOutput.ReadToEnd();
+                    return log;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Diagnostics;
+
+            class C
+            {
+                string M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+
+                    // the whole log
+                    var log = p.StandardOutput.ReadToEnd();
+                    p.WaitForExit();
+                    System.Console.WriteLine("child exited");
+                    return log;
+                }
+            }
+            """;
+        return VerifyFix(source, fixedSource, TW0013ProcessOutputReadAfterWaitCodeFix.ReadBeforeWaitKey);
+    }
+
+    [Fact]
+    public Task Fix_BothStreamsAfterAsyncWait_FirstReadAsynchronously()
+    {
+        const string source = """
+            using System.Diagnostics;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    await {|TW0013:p.WaitForExitAsync()|};
+                    var output = await p.StandardOutput.ReadToEndAsync();
+                    var errors = await p.StandardError.ReadToEndAsync();
+                    return output + errors;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Diagnostics;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                async Task<string> M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    var outputTask = p.StandardOutput.ReadToEndAsync();
+                    var errors = await p.StandardError.ReadToEndAsync();
+                    var output = await outputTask;
+                    await p.WaitForExitAsync();
+                    return output + errors;
+                }
+            }
+            """;
+        return VerifyFix(source, fixedSource);
+    }
+
+    [Fact]
+    public Task FixAll_NullKey_EachShapeGetsItsOwnFix()
+    {
+        const string source = """
+            using System.Diagnostics;
+
+            class C
+            {
+                string M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    string output = p.StandardOutput.ReadToEnd();
+                    var errors = {|TW0013:p.StandardError.ReadToEnd()|};
+                    p.WaitForExit();
+                    return output + errors;
+                }
+
+                string N(ProcessStartInfo info)
+                {
+                    using var q = Process.Start(info);
+                    {|TW0013:q.WaitForExit()|};
+                    var errors = q.StandardError.ReadToEnd();
+                    return errors;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Diagnostics;
+
+            class C
+            {
+                string M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    var outputTask = p.StandardOutput.ReadToEndAsync();
+                    var errors = p.StandardError.ReadToEnd();
+                    string output = outputTask.GetAwaiter().GetResult();
+                    p.WaitForExit();
+                    return output + errors;
+                }
+
+                string N(ProcessStartInfo info)
+                {
+                    using var q = Process.Start(info);
+                    var errors = q.StandardError.ReadToEnd();
+                    q.WaitForExit();
+                    return errors;
+                }
+            }
+            """;
+        return VerifyFix(source, fixedSource);
+    }
+
+    [Fact]
+    public Task Fix_TopLevelProgram()
+    {
+        const string source = """
+            using System.Diagnostics;
+
+            var p = Process.Start(new ProcessStartInfo("git", "log") { RedirectStandardOutput = true })!;
+            {|TW0013:p.WaitForExit()|};
+            var log = p.StandardOutput.ReadToEnd();
+            System.Console.WriteLine(log);
+            """;
+        const string fixedSource = """
+            using System.Diagnostics;
+
+            var p = Process.Start(new ProcessStartInfo("git", "log") { RedirectStandardOutput = true })!;
+            var log = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            System.Console.WriteLine(log);
+            """;
+        return VerifyFix(source, fixedSource, kind: OutputKind.ConsoleApplication);
+    }
+
+    [Fact]
+    public Task NoFix_TimedWaitWhoseResultIsUsed()
+    {
+        const string source = """
+            using System.Diagnostics;
+
+            class C
+            {
+                string M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    if (!{|TW0013:p.WaitForExit(5000)|})
+                    {
+                        p.Kill();
+                    }
+
+                    return p.StandardOutput.ReadToEnd();
+                }
+            }
+            """;
+        return CSharpCodeFixVerifier<TW0013ProcessOutputReadAfterWaitAnalyzer, TW0013ProcessOutputReadAfterWaitCodeFix>.VerifyNoCodeFixAsync(source);
+    }
+
+    [Fact]
+    public Task NoFix_ReadInsideALargerExpression()
+    {
+        const string source = """
+            using System.Diagnostics;
+
+            class C
+            {
+                void M(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    {|TW0013:p.WaitForExit()|};
+                    System.Console.WriteLine(p.StandardOutput.ReadToEnd().Trim());
+                }
+            }
+            """;
+        return CSharpCodeFixVerifier<TW0013ProcessOutputReadAfterWaitAnalyzer, TW0013ProcessOutputReadAfterWaitCodeFix>.VerifyNoCodeFixAsync(source);
+    }
+}
+
+public class TW0013ProcessOutputReadAfterWaitLiveTests
+{
+    [Fact]
+    public async Task BothShapes_SquiggleInTheOpenDocument_WithTheirLightBulbs()
+    {
+        const string source = """
+            using System.Diagnostics;
+
+            class C
+            {
+                string Build(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    p.WaitForExit();
+                    var log = p.StandardOutput.ReadToEnd();
+                    return log;
+                }
+
+                string Both(ProcessStartInfo info)
+                {
+                    using var p = Process.Start(info);
+                    var output = p.StandardOutput.ReadToEnd();
+                    var errors = p.StandardError.ReadToEnd();
+                    p.WaitForExit();
+                    return output + errors;
+                }
+            }
+            """;
+        var live = await EditorHost.AnalyzeOpenDocumentAsync(source);
+        Assert.Empty(live.Exceptions);
+        Assert.Equal(2, live.Diagnostics.Count(d => d.Id == "TW0013"));
+        foreach (var diagnostic in live.Diagnostics.Where(d => d.Id == "TW0013"))
+        {
+            var actions = await EditorHost.LightBulbAsync(live.Document, diagnostic);
+            var action = Assert.Single(actions);
+            Assert.NotEqual(source, await EditorHost.ApplyAsync(live.Document, action));
+        }
     }
 }
