@@ -10,6 +10,8 @@ internal static class RuleIds
     public const string ReleaseNotInFinally = "TW0005";
     public const string ThreadConfiguredAfterStart = "TW0006";
     public const string WaitBeforeCompletion = "TW0007";
+    public const string LoopVariableCapturedByThread = "TW0012";
+    public const string ProcessOutputReadAfterWait = "TW0013";
 }
 
 /// <summary>The diagnostic categories ThreadWise uses.</summary>

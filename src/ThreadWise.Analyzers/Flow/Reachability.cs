@@ -13,7 +13,15 @@ internal static class Reachability
     /// after the first operation matching <paramref name="isStart"/>: the rest of its block, then every block
     /// reachable from it (the start's own block again when it is in a loop). Empty when no operation matches.
     /// </summary>
-    public static IEnumerable<IOperation> OperationsAfter(ControlFlowGraph graph, Func<IOperation, bool> isStart)
+    public static IEnumerable<IOperation> OperationsAfter(ControlFlowGraph graph, Func<IOperation, bool> isStart) =>
+        OperationsAfter(graph, isStart, static _ => false);
+
+    /// <summary>
+    /// As <see cref="OperationsAfter(ControlFlowGraph, Func{IOperation, bool})"/>, but a path ends at the first
+    /// operation matching <paramref name="isStop"/> (yielded, then nothing after it on that path): e.g. an assignment
+    /// that replaces the object the question is about.
+    /// </summary>
+    public static IEnumerable<IOperation> OperationsAfter(ControlFlowGraph graph, Func<IOperation, bool> isStart, Func<IOperation, bool> isStop)
     {
         BasicBlock? start = null;
         var index = -1;
@@ -44,12 +52,23 @@ internal static class Reachability
         {
             var (block, from) = queue.Dequeue();
             var i = 0;
+            var stopped = false;
             foreach (var operation in InOrder(block))
             {
                 if (i++ >= from)
                 {
                     yield return operation;
+                    if (isStop(operation))
+                    {
+                        stopped = true;
+                        break;
+                    }
                 }
+            }
+
+            if (stopped)
+            {
+                continue;
             }
 
             foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ThreadWise.Analyzers.Model;
@@ -21,6 +22,20 @@ internal sealed class ProcessApi
         StartMethods = builder.ToImmutable();
         EndMethods = SymbolSets.Methods(Process, "WaitForExit", "WaitForExitAsync", "Kill", "Close", "Dispose");
         HasExited = SymbolSets.Property(Process, "HasExited");
+        WaitMethods = SymbolSets.Methods(Process, "WaitForExit", "WaitForExitAsync");
+        TimedWaitMethods = SymbolSets.Methods(Process, "WaitForExit").Where(m => m.Parameters.Length > 0).ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        StandardOutput = SymbolSets.Property(Process, "StandardOutput");
+        StandardError = SymbolSets.Property(Process, "StandardError");
+        BeginOutputReadLine = SymbolSets.Methods(Process, "BeginOutputReadLine");
+        BeginErrorReadLine = SymbolSets.Methods(Process, "BeginErrorReadLine");
+        var textReader = WellKnownTypes.Get(compilation, "System.IO.TextReader");
+        var streamReader = WellKnownTypes.Get(compilation, "System.IO.StreamReader");
+        SynchronousReads = SymbolSets.Union(
+            SymbolSets.Methods(textReader, "ReadToEnd", "ReadLine", "Read", "ReadBlock"),
+            SymbolSets.Methods(streamReader, "ReadToEnd", "ReadLine", "Read", "ReadBlock"));
+        ReadToEndMethods = SymbolSets.Union(SymbolSets.Methods(textReader, "ReadToEnd"), SymbolSets.Methods(streamReader, "ReadToEnd"));
+        ReadToEndAsyncMethods = SymbolSets.Union(SymbolSets.Methods(textReader, "ReadToEndAsync"), SymbolSets.Methods(streamReader, "ReadToEndAsync"));
+        ReaderCloseMethods = SymbolSets.Union(SymbolSets.Methods(textReader, "Close", "Dispose"), SymbolSets.Methods(streamReader, "Close", "Dispose"));
     }
 
     /// <summary>Null when the compilation has no <c>System.Diagnostics.Process</c>.</summary>
@@ -33,4 +48,30 @@ internal sealed class ProcessApi
     public ImmutableHashSet<IMethodSymbol> EndMethods { get; }
 
     public IPropertySymbol? HasExited { get; }
+
+    /// <summary><c>WaitForExit()</c>, <c>WaitForExit(timeout)</c>, <c>WaitForExitAsync(…)</c>.</summary>
+    public ImmutableHashSet<IMethodSymbol> WaitMethods { get; }
+
+    /// <summary><c>WaitForExit(milliseconds)</c> and <c>WaitForExit(TimeSpan)</c>: they give up after a while.</summary>
+    public ImmutableHashSet<IMethodSymbol> TimedWaitMethods { get; }
+
+    /// <summary>The redirected streams a parent reads: <c>Process.StandardOutput</c> and <c>Process.StandardError</c>.</summary>
+    public IPropertySymbol? StandardOutput { get; }
+
+    public IPropertySymbol? StandardError { get; }
+
+    /// <summary>Event-based reading of a stream, which drains its pipe on the pool.</summary>
+    public ImmutableHashSet<IMethodSymbol> BeginOutputReadLine { get; }
+
+    public ImmutableHashSet<IMethodSymbol> BeginErrorReadLine { get; }
+
+    /// <summary>Reads of a <c>TextReader</c>/<c>StreamReader</c> that block the caller until data (or the end) arrives.</summary>
+    public ImmutableHashSet<IMethodSymbol> SynchronousReads { get; }
+
+    public ImmutableHashSet<IMethodSymbol> ReadToEndMethods { get; }
+
+    public ImmutableHashSet<IMethodSymbol> ReadToEndAsyncMethods { get; }
+
+    /// <summary><c>Close</c>/<c>Dispose</c> of a reader: not a read.</summary>
+    public ImmutableHashSet<IMethodSymbol> ReaderCloseMethods { get; }
 }

@@ -15,6 +15,9 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
 
     public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
 
+    /// <summary>For an analyzer with several descriptors (one per shape, same ID).</summary>
+    public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(descriptor);
+
     public static Task VerifyAnalyzerAsync(string source, params DiagnosticResult[] expected) =>
         VerifyAnalyzerAsync(source, TargetFramework.Net100, expected);
 
@@ -36,7 +39,12 @@ public static class CSharpAnalyzerVerifier<TAnalyzer>
 
     public sealed class Test : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
-        public Test(TargetFramework framework = TargetFramework.Net100, bool withRuntimeLibrary = true) =>
+        public Test(TargetFramework framework = TargetFramework.Net100, bool withRuntimeLibrary = true)
+        {
             TestReferences.Configure(this, framework, withRuntimeLibrary);
+
+            // {|TW0013:…|} markup for an analyzer with one descriptor per shape under one ID checks the ID and span.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
+        }
     }
 }

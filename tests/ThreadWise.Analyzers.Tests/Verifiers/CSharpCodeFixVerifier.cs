@@ -47,7 +47,12 @@ public static class CSharpCodeFixVerifier<TAnalyzer, TCodeFix>
 
     public sealed class Test : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
     {
-        public Test(TargetFramework framework = TargetFramework.Net100, bool withRuntimeLibrary = true) =>
+        public Test(TargetFramework framework = TargetFramework.Net100, bool withRuntimeLibrary = true)
+        {
             TestReferences.Configure(this, framework, withRuntimeLibrary);
+
+            // {|TW0013:…|} markup for an analyzer with one descriptor per shape under one ID checks the ID and span.
+            MarkupOptions = MarkupOptions.UseFirstDescriptor;
+        }
     }
 }
