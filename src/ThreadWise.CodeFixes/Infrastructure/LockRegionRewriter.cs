@@ -7,11 +7,6 @@ using Microsoft.CodeAnalysis.Formatting;
 
 namespace ThreadWise.CodeFixes.Infrastructure;
 
-/// <summary>
-/// Rewrites one statement list for a set of <see cref="LockRegionPlan"/>s: each region becomes
-/// <c>try { region } finally { release }</c> (or <c>lock (o) { region }</c>). Regions nested in another region are
-/// rewritten inside it; a region that overlaps another without nesting is left alone.
-/// </summary>
 /// <summary>The shape a lock region is rewritten to.</summary>
 internal enum LockRegionShape
 {
@@ -20,15 +15,21 @@ internal enum LockRegionShape
     EnterAsyncScope,
 }
 
+/// <summary>
+/// Rewrites one statement list for a set of <see cref="LockRegionPlan"/>s: each region becomes
+/// <c>try { region } finally { release }</c> (or <c>lock (o) { region }</c>). Regions nested in another region are
+/// rewritten inside it; a region that overlaps another without nesting is left alone.
+/// </summary>
 internal static class LockRegionRewriter
 {
     /// <param name="container">The statement list as rewritten so far (nested lists already done); same items as the plans saw.</param>
-    public static SyntaxNode Rewrite(SyntaxNode container, List<LockRegionPlan> plans, LockRegionShape shape)
+    /// <param name="plans">The regions of this list, each with the shape chosen for it.</param>
+    public static SyntaxNode Rewrite(SyntaxNode container, IReadOnlyDictionary<LockRegionPlan, LockRegionShape> plans)
     {
         var items = LockRegionPlan.Items(container);
         var isTopLevel = container is CompilationUnitSyntax;
         var used = new HashSet<LockRegionPlan>();
-        var result = Build(items, 0, items.Count, plans, used, shape, isTopLevel);
+        var result = Build(items, 0, items.Count, plans, used, isTopLevel);
         return container switch
         {
             BlockSyntax block => block.WithStatements(SyntaxFactory.List(result.Cast<StatementSyntax>())),
@@ -38,13 +39,13 @@ internal static class LockRegionRewriter
         };
     }
 
-    private static List<SyntaxNode> Build(List<SyntaxNode> items, int from, int to, List<LockRegionPlan> plans, HashSet<LockRegionPlan> used, LockRegionShape shape, bool isTopLevel)
+    private static List<SyntaxNode> Build(List<SyntaxNode> items, int from, int to, IReadOnlyDictionary<LockRegionPlan, LockRegionShape> plans, HashSet<LockRegionPlan> used, bool isTopLevel)
     {
         var result = new List<SyntaxNode>();
         var i = from;
         while (i < to)
         {
-            var plan = plans.FirstOrDefault(p => p.First == i && p.ReleaseIndex < to && !used.Contains(p));
+            var plan = plans.Keys.FirstOrDefault(p => p.First == i && p.ReleaseIndex < to && !used.Contains(p));
             if (plan is null)
             {
                 result.Add(items[i]);
@@ -53,7 +54,8 @@ internal static class LockRegionRewriter
             }
 
             used.Add(plan);
-            var region = Build(items, plan.RegionStart, plan.ReleaseIndex, plans, used, shape, isTopLevel);
+            var shape = plans[plan];
+            var region = Build(items, plan.RegionStart, plan.ReleaseIndex, plans, used, isTopLevel);
             var regionStatements = region.Select(n => LockRegionPlan.Statement(n)!).ToList();
             if (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is { } enter)
             {

@@ -5,13 +5,13 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using ThreadWise.Analyzers;
 using ThreadWise.Analyzers.Rules;
+using ThreadWise.CodeFixes.Infrastructure;
 
 namespace ThreadWise.CodeFixes.Rules;
 
@@ -21,55 +21,26 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0002ThreadBodyCalledDirectlyCodeFix))]
 [Shared]
-public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : CodeFixProvider
+public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : ThreadWiseCodeFixProvider
 {
     public const string CallStartKey = "TW0002.CallStart";
     public const string StartThreadKey = "TW0002.StartThread";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ThreadBodyCalledDirectly);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Replacement(scope.Root, scope.Model, diagnostic, cancellationToken) is { } replacement)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var replacement = Replacement(root, model, diagnostic, context.CancellationToken);
-            if (replacement is null)
-            {
-                continue;
-            }
-
-            var key = diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty) ? CallStartKey : StartThreadKey;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Call '{replacement.Value.New}' instead",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, key, ct),
-                    key),
-                diagnostic);
+            yield return new FixOption($"Call '{replacement.New}' instead", KeyOf(diagnostic));
         }
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in diagnostics)
+        foreach (var (diagnostic, _) in fixes)
         {
-            var isCallStart = diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty);
-            if (key is not null && key != (isCallStart ? CallStartKey : StartThreadKey))
-            {
-                continue;
-            }
-
             if (Replacement(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is { } replacement)
             {
                 editor.ReplaceNode(replacement.Old, replacement.New.WithTriviaFrom(replacement.Old));
@@ -78,6 +49,9 @@ public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : CodeFixProvider
 
         return editor.GetChangedDocument();
     }
+
+    private static string KeyOf(Diagnostic diagnostic) =>
+        diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty) ? CallStartKey : StartThreadKey;
 
     /// <summary>The call to replace and its replacement; null when the fix does not apply.</summary>
     private static (InvocationExpressionSyntax Old, InvocationExpressionSyntax New)? Replacement(

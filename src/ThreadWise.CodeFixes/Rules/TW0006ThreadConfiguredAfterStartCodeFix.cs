@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,7 +23,7 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0006ThreadConfiguredAfterStartCodeFix))]
 [Shared]
-public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
+public sealed class TW0006ThreadConfiguredAfterStartCodeFix : ThreadWiseCodeFixProvider
 {
     public const string MoveIntoInitializerKey = "TW0006.MoveIntoInitializer";
     public const string MoveBeforeStartKey = "TW0006.MoveBeforeStart";
@@ -32,52 +31,27 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(RuleIds.ThreadConfiguredAfterStart);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan.TryCreate(scope.Root, scope.Model, diagnostic, cancellationToken) is not { } plan)
         {
-            return;
+            yield break;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        if (plan.Creation is not null)
         {
-            var plan = Plan.TryCreate(root, model, diagnostic, context.CancellationToken);
-            if (plan is null)
-            {
-                continue;
-            }
-
-            if (plan.Creation is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Set IsBackground in the thread's object initializer",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, MoveIntoInitializerKey, ct),
-                        MoveIntoInitializerKey),
-                    diagnostic);
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Move before Start()",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, MoveBeforeStartKey, ct),
-                    MoveBeforeStartKey),
-                diagnostic);
+            yield return new FixOption("Set IsBackground in the thread's object initializer", MoveIntoInitializerKey);
         }
+
+        yield return new FixOption("Move before Start()", MoveBeforeStartKey);
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        foreach (var (diagnostic, key) in fixes.OrderBy(f => f.Diagnostic.Location.SourceSpan.Start))
         {
             var plan = Plan.TryCreate(root, model, diagnostic, cancellationToken);
             if (plan is null)
