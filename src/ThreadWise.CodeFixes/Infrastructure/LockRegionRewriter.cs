@@ -82,11 +82,11 @@ internal static class LockRegionRewriter
                 }
 
                 var release = LockRegionPlan.Statement(items[plan.ReleaseIndex])!;
-                var leading = LeadingBlankLines(regionStatements[0]);
+                var leading = StatementEditing.LeadingBlankLines(regionStatements[0]);
                 StatementSyntax tryStatement = SyntaxFactory.TryStatement(
                         Body(regionStatements),
                         default,
-                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(WithoutLeadingBlankLines(release))))
+                        SyntaxFactory.FinallyClause(SyntaxFactory.Block(StatementEditing.WithoutLeadingBlankLines(release))))
                     .WithLeadingTrivia(leading)
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 result.Add(Wrap(tryStatement, isTopLevel));
@@ -102,7 +102,7 @@ internal static class LockRegionRewriter
     {
         if (statements.Count > 0)
         {
-            statements[0] = WithoutLeadingBlankLines(statements[0]);
+            statements[0] = StatementEditing.WithoutLeadingBlankLines(statements[0]);
         }
 
         return SyntaxFactory.Block(statements);
@@ -110,42 +110,4 @@ internal static class LockRegionRewriter
 
     private static SyntaxNode Wrap(StatementSyntax statement, bool isTopLevel) =>
         isTopLevel ? SyntaxFactory.GlobalStatement(statement) : statement;
-
-    /// <summary>The blank lines that open a statement's leading trivia (they stay in front of the new block).</summary>
-    private static SyntaxTriviaList LeadingBlankLines(StatementSyntax statement)
-    {
-        var result = SyntaxFactory.TriviaList();
-        foreach (var trivia in statement.GetLeadingTrivia())
-        {
-            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                result = result.Add(trivia);
-            }
-            else if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia))
-            {
-                break;
-            }
-        }
-
-        return result;
-    }
-
-    private static StatementSyntax WithoutLeadingBlankLines(StatementSyntax statement)
-    {
-        var trivia = statement.GetLeadingTrivia();
-        var keepFrom = 0;
-        for (var i = 0; i < trivia.Count; i++)
-        {
-            if (trivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                keepFrom = i + 1;
-            }
-            else if (!trivia[i].IsKind(SyntaxKind.WhitespaceTrivia))
-            {
-                break;
-            }
-        }
-
-        return keepFrom == 0 ? statement : statement.WithLeadingTrivia(trivia.Skip(keepFrom));
-    }
 }

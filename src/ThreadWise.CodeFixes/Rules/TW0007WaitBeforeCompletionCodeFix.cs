@@ -63,7 +63,13 @@ public sealed class TW0007WaitBeforeCompletionCodeFix : ThreadWiseCodeFixProvide
                 editor.RemoveNode(plan.CompletionUnit!, SyntaxRemoveOptions.KeepNoTrivia);
             }
 
-            editor.InsertBefore(plan.WaitUnit, plan.BuildStatement(comments));
+            // The wait's leading blank lines open the moved group (completion, then wait), as they opened the wait.
+            var blank = StatementEditing.LeadingBlankLines(plan.WaitUnit);
+            editor.InsertBefore(plan.WaitUnit, plan.BuildStatement(blank.AddRange(comments)));
+            if (blank.Count > 0)
+            {
+                editor.ReplaceNode(plan.WaitUnit, static (current, _) => StatementEditing.WithoutLeadingBlankLines(current));
+            }
         }
 
         return editor.GetChangedDocument();
