@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
+using ThreadWise.CodeFixes.Infrastructure;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace ThreadWise.CodeFixes.Rules;
@@ -35,8 +36,8 @@ internal static class LockWrapping
     }
 
     /// <summary>
-    /// Rewrites one statement list: each run of marked statements that follow each other and take the same lock
-    /// becomes one <c>lock (name) { … }</c>.
+    /// Rewrites one statement list: each run of marked statements that follow each other (no blank line between) and
+    /// take the same lock becomes one <c>lock (name) { … }</c>, joined to a <c>lock (name)</c> right before it.
     /// </summary>
     public static void ApplyToList(DocumentEditor editor, SyntaxNode container, Dictionary<SyntaxAnnotation, string> marks, SyntaxTrivia newLine)
     {
@@ -61,19 +62,58 @@ internal static class LockWrapping
                     continue;
                 }
 
+                // A run: the marked statements that follow each other with no blank line between them.
                 var run = new List<StatementSyntax>();
-                var leading = items[i].GetLeadingTrivia();
-                while (i < items.Count && NameOf(items[i]) == name)
+                var first = items[i];
+                do
                 {
-                    run.Add(items[i] is GlobalStatementSyntax global ? global.Statement : (StatementSyntax)items[i]);
+                    var statement = items[i] is GlobalStatementSyntax global ? global.Statement : (StatementSyntax)items[i];
+                    run.Add(statement);
                     i++;
                 }
+                while (i < items.Count && NameOf(items[i]) == name && StatementEditing.LeadingBlankLines(items[i]).Count == 0);
 
+                // Right after a lock on the same object (one this fix just wrote, or the user's): join it.
+                if (StatementEditing.LeadingBlankLines(first).Count == 0 && result.Count > 0 &&
+                    StatementOf(result[result.Count - 1]) is LockStatementSyntax { Expression: IdentifierNameSyntax locked, Statement: BlockSyntax body } previous &&
+                    locked.Identifier.ValueText == name)
+                {
+                    var indentation = body.Statements.Count > 0 ? Indentation(body.Statements[0].GetLeadingTrivia()) : TriviaList();
+                    var joined = previous.WithStatement(body.WithStatements(body.Statements.AddRange(run.Select(r => Reindent(r, indentation)))));
+                    result[result.Count - 1] = current is CompilationUnitSyntax ? GlobalStatement(joined).WithTriviaFrom(result[result.Count - 1]) : joined;
+                    continue;
+                }
+
+                if (!run.All(StartsALine))
+                {
+                    run[0] = run[0].WithLeadingTrivia(Indentation(run[0].GetLeadingTrivia()));
+                    StatementSyntax formatted = LockStatement(IdentifierName(name), Block(run))
+                        .WithLeadingTrivia(first.GetLeadingTrivia())
+                        .WithTrailingTrivia(newLine)
+                        .WithAdditionalAnnotations(Formatter.Annotation);
+                    result.Add(current is CompilationUnitSyntax ? GlobalStatement(formatted) : formatted);
+                    continue;
+                }
+
+                // Laid out here rather than by the formatter, which would align a comment line under a trailing comment.
+                var outerIndentation = Indentation(first.GetLeadingTrivia());
+                var innerIndentation = outerIndentation.AddRange(IndentUnit(current, outerIndentation));
                 run[0] = run[0].WithLeadingTrivia(Indentation(run[0].GetLeadingTrivia()));
-                StatementSyntax wrapped = LockStatement(IdentifierName(name), Block(run))
-                    .WithLeadingTrivia(leading)
-                    .WithTrailingTrivia(newLine)
-                    .WithAdditionalAnnotations(Formatter.Annotation);
+                var last = run[run.Count - 1];
+                if (!last.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+                {
+                    run[run.Count - 1] = last.WithTrailingTrivia(last.GetTrailingTrivia().Add(newLine));
+                }
+
+                StatementSyntax wrapped = LockStatement(
+                        Token(first.GetLeadingTrivia(), SyntaxKind.LockKeyword, TriviaList(Space)),
+                        Token(SyntaxKind.OpenParenToken),
+                        IdentifierName(name),
+                        Token(TriviaList(), SyntaxKind.CloseParenToken, TriviaList(newLine)),
+                        Block(
+                            Token(outerIndentation, SyntaxKind.OpenBraceToken, TriviaList(newLine)),
+                            List(run.Select(r => Reindent(r, innerIndentation))),
+                            Token(outerIndentation, SyntaxKind.CloseBraceToken, TriviaList(newLine))));
                 result.Add(current is CompilationUnitSyntax ? GlobalStatement(wrapped) : wrapped);
             }
 
@@ -86,6 +126,8 @@ internal static class LockWrapping
             };
         });
     }
+
+    private static StatementSyntax? StatementOf(SyntaxNode item) => item is GlobalStatementSyntax global ? global.Statement : item as StatementSyntax;
 
     /// <summary>An embedded statement, a member's or local function's expression body, or a lambda's expression body.</summary>
     public static void Apply(DocumentEditor editor, TW0001LockPlan plan, string name)
@@ -143,6 +185,73 @@ internal static class LockWrapping
         return Block(LockStatement(IdentifierName(name), Block(statement))
             .WithTrailingTrivia(ElasticCarriageReturnLineFeed)
             .WithAdditionalAnnotations(Formatter.Annotation));
+    }
+
+    /// <summary>The statement with each line of its leading trivia (comments, the statement itself) indented as <paramref name="indentation"/>.</summary>
+    private static StatementSyntax Reindent(StatementSyntax statement, SyntaxTriviaList indentation)
+    {
+        var result = new List<SyntaxTrivia>();
+        var atLineStart = true;
+        foreach (var trivia in statement.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.WhitespaceTrivia) && atLineStart)
+            {
+                continue;
+            }
+
+            if (atLineStart && !trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                result.AddRange(indentation);
+            }
+
+            result.Add(trivia);
+            atLineStart = trivia.IsKind(SyntaxKind.EndOfLineTrivia) || trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia);
+        }
+
+        if (atLineStart)
+        {
+            result.AddRange(indentation);
+        }
+
+        return statement.WithLeadingTrivia(result);
+    }
+
+    /// <summary>
+    /// One level of indentation as the file writes it: the step from the list's opening line (a block's brace, a switch
+    /// section's label) to its statements; four spaces at the top level or when that cannot be read.
+    /// </summary>
+    private static SyntaxTriviaList IndentUnit(SyntaxNode container, SyntaxTriviaList statementIndentation)
+    {
+        var opener = container switch
+        {
+            BlockSyntax block => block.OpenBraceToken,
+            SwitchSectionSyntax section => section.Labels.FirstOrDefault()?.GetFirstToken() ?? default,
+            _ => default,
+        };
+        var inner = statementIndentation.ToFullString();
+        if (!opener.IsKind(SyntaxKind.None))
+        {
+            var outer = LineIndentation(opener);
+            if (inner.Length > outer.Length && inner.StartsWith(outer, System.StringComparison.Ordinal))
+            {
+                return TriviaList(Whitespace(inner.Substring(outer.Length)));
+            }
+        }
+
+        return TriviaList(Whitespace(inner.StartsWith("\t", System.StringComparison.Ordinal) ? "\t" : "    "));
+    }
+
+    private static bool StartsALine(StatementSyntax statement) =>
+        statement.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) ||
+        statement.GetFirstToken().GetPreviousToken().TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+
+    /// <summary>The whitespace at the start of the line that holds <paramref name="token"/>.</summary>
+    private static string LineIndentation(SyntaxToken token)
+    {
+        var text = token.SyntaxTree!.GetText();
+        var line = text.Lines.GetLineFromPosition(token.SpanStart);
+        var content = line.ToString();
+        return content.Substring(0, content.Length - content.TrimStart().Length);
     }
 
     private static SyntaxTriviaList Indentation(SyntaxTriviaList leading)
