@@ -34,7 +34,7 @@ public sealed class TW0004InconsistentLockOrderCodeFix : ThreadWiseCodeFixProvid
 
     private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        if (CanReorder(scope.Root, diagnostic, out _, out _))
+        if (CanReorder(scope.Root, scope.Model, diagnostic, cancellationToken, out _, out _))
         {
             yield return new FixOption("Take the locks in the order used elsewhere", ReorderLocksKey);
         }
@@ -52,11 +52,18 @@ public sealed class TW0004InconsistentLockOrderCodeFix : ThreadWiseCodeFixProvid
         var addImport = false;
         foreach (var (diagnostic, key) in fixes.OrderByDescending(f => f.Diagnostic.Location.SourceSpan.Start))
         {
-            if (key == ReorderLocksKey && CanReorder(root, diagnostic, out _, out var outer))
+            if (key == ReorderLocksKey && CanReorder(root, model, diagnostic, cancellationToken, out var inner, out var outer))
             {
-                editor.ReplaceNode(outer, static (current, _) => Swap((LockStatementSyntax)current));
+                if (NestedLocks.IsDirectPair(inner, outer))
+                {
+                    editor.ReplaceNode(outer, static (current, _) => Swap((LockStatementSyntax)current));
+                }
+                else
+                {
+                    editor.ReplaceNode(outer, TW0004LockHoist.Hoist(outer, NewLine(root)));
+                }
             }
-            else if (key == UseLockSetKey && CanUseLockSet(root, model, diagnostic, out var inner, out outer))
+            else if (key == UseLockSetKey && CanUseLockSet(root, model, diagnostic, out inner, out outer))
             {
                 var index = outer.Statement is BlockSyntax block ? block.Statements.IndexOf(inner) : -1;
                 editor.ReplaceNode(outer, (current, _) => UseLockSet((LockStatementSyntax)current, index));
@@ -74,13 +81,20 @@ public sealed class TW0004InconsistentLockOrderCodeFix : ThreadWiseCodeFixProvid
         return document.WithSyntaxRoot(changed);
     }
 
-    private static bool CanReorder(SyntaxNode root, Diagnostic diagnostic, out LockStatementSyntax inner, out LockStatementSyntax outer)
+    private static SyntaxTrivia NewLine(SyntaxNode root) =>
+        root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { } eol && eol.IsKind(SyntaxKind.EndOfLineTrivia)
+            ? eol
+            : SyntaxFactory.ElasticCarriageReturnLineFeed;
+
+    /// <summary>A site in the losing order: two nested locks swapped in place, or the wanted outer lock hoisted over the body.</summary>
+    private static bool CanReorder(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken, out LockStatementSyntax inner, out LockStatementSyntax outer)
     {
         inner = null!;
         outer = null!;
         return diagnostic.Properties.ContainsKey(LockOrderReport.WantedOrderProperty) &&
                NestedLocks.TryGet(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), out inner, out outer) &&
-               NestedLocks.CanSwap(inner, outer);
+               (NestedLocks.IsDirectPair(inner, outer) ||
+                (NestedLocks.CanSwap(inner, outer) && TW0004LockHoist.CanHoist(model, inner, outer, cancellationToken)));
     }
 
     private static bool CanUseLockSet(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, out LockStatementSyntax inner, out LockStatementSyntax outer)
