@@ -174,22 +174,60 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : ThreadWiseCodeFixP
                 return null;
             }
 
-            var settingUnit = StatementEditing.MovableUnit(settingStatement);
             var startUnit = StatementEditing.MovableUnit(startStatement);
+            StatementSyntax moved = settingStatement;
+            var settingUnit = StatementEditing.MovableUnit(moved);
+            if (!StatementEditing.AreSiblings(settingUnit, startUnit) && GuardingIf(settingStatement) is { } guard &&
+                !ReadsTheThread(model, guard.Condition, startStatement, cancellationToken))
+            {
+                // `if (quiet) t.IsBackground = true;` after the Start: the whole `if` moves before it.
+                moved = guard;
+                settingUnit = StatementEditing.MovableUnit(guard);
+            }
+
             if (!StatementEditing.AreSiblings(settingUnit, startUnit) || startUnit.SpanStart >= settingUnit.SpanStart)
             {
                 return null;
             }
 
             var between = Statements(startUnit.Parent!).Where(s => s.SpanStart >= startUnit.SpanStart && s.SpanStart < settingUnit.SpanStart).ToList();
-            if (!CanMoveBefore(model, settingStatement, startUnit, between, ignored: null))
+            if (!CanMoveBefore(model, moved, startUnit, between, ignored: null))
             {
                 return null;
             }
 
             var plan = new Plan(settingUnit, startUnit, site as AssignmentExpressionSyntax);
-            plan.FindCreation(model, settingStatement, cancellationToken);
+            if (moved == settingStatement)
+            {
+                plan.FindCreation(model, settingStatement, cancellationToken);
+            }
+
             return plan;
+        }
+
+        /// <summary>
+        /// The <c>if</c> (no <c>else</c>) whose body is only <paramref name="setting"/>, directly or as the one statement
+        /// of its block; null otherwise.
+        /// </summary>
+        private static IfStatementSyntax? GuardingIf(ExpressionStatementSyntax setting) => setting.Parent switch
+        {
+            IfStatementSyntax { Else: null } direct when direct.Statement == setting => direct,
+            BlockSyntax { Statements.Count: 1, Parent: IfStatementSyntax { Else: null } viaBlock } => viaBlock,
+            _ => null,
+        };
+
+        /// <summary>
+        /// True when the condition names the started thread (<c>if (t.IsAlive)</c>): before the Start it would read
+        /// another state, so the <c>if</c> cannot move there.
+        /// </summary>
+        private static bool ReadsTheThread(SemanticModel model, ExpressionSyntax condition, ExpressionStatementSyntax start, CancellationToken cancellationToken)
+        {
+            var threads = start.DescendantNodes().OfType<MemberAccessExpressionSyntax>()
+                .Select(a => model.GetSymbolInfo(a.Expression, cancellationToken).Symbol)
+                .Where(symbol => symbol is not null)
+                .ToList();
+            return threads.Count == 0 || condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n =>
+                threads.Contains(model.GetSymbolInfo(n, cancellationToken).Symbol, SymbolEqualityComparer.Default));
         }
 
         /// <summary><c>.Start()</c> in <c>t?.Start()</c> is part of the conditional access: the statement holds that.</summary>
@@ -260,7 +298,7 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : ThreadWiseCodeFixP
         /// The setting can run earlier, at <paramref name="target"/>, when every local it reads is declared before the
         /// target and none is written between the target and the setting.
         /// </summary>
-        private static bool CanMoveBefore(SemanticModel model, ExpressionStatementSyntax setting, SyntaxNode target, List<SyntaxNode> between, ILocalSymbol? ignored)
+        private static bool CanMoveBefore(SemanticModel model, StatementSyntax setting, SyntaxNode target, List<SyntaxNode> between, ILocalSymbol? ignored)
         {
             var flow = model.AnalyzeDataFlow(setting);
             if (flow is null || !flow.Succeeded)
