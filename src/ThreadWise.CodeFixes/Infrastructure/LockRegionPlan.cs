@@ -35,6 +35,9 @@ internal sealed class LockRegionPlan
 
     public int ReleaseIndex { get; }
 
+    /// <summary>Region declarations of locals used after the release: declared before the acquisition, assigned in the region.</summary>
+    public List<HoistedLocal> Hoisted { get; private set; } = new List<HoistedLocal>();
+
     /// <summary>The first item the rewrite consumes.</summary>
     public int First => AcquireIndex >= 0 ? AcquireIndex : RegionStart;
 
@@ -153,12 +156,12 @@ internal sealed class LockRegionPlan
         if (releaseStatement is null ||
             !(pureRelease || IsGuardedRelease(releaseStatement, flag, model, identity, locks, cancellationToken)) ||
             (flag is not null && pureRelease) ||
-            !RegionCanMove(items, regionStart, releaseIndex, model, cancellationToken))
+            !RegionCanMove(items, regionStart, releaseIndex, model, cancellationToken, out var hoisted))
         {
             return null;
         }
 
-        var plan = new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex);
+        var plan = new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex) { Hoisted = hoisted };
         if (action.Kind == LockActionKind.Acquire && acquireIndex >= 0 && pureRelease)
         {
             plan.LockExpression = LockStatementExpression(invocation, action, model, items, acquireIndex, releaseIndex, regionStart);
@@ -251,10 +254,13 @@ internal sealed class LockRegionPlan
 
     /// <summary>
     /// The region can become the body of a block when it is made of statements, has no label (a goto from outside
-    /// could not reach it) and no local function, and no local it declares is used from the release on.
+    /// could not reach it) and no local function. A local it declares that is used from the release on must be declared
+    /// by a statement of the region itself (<c>var x = e;</c>, one variable of a type that can be written): that
+    /// declaration is hoisted before the acquisition (<see cref="Hoisted"/>) and its initializer stays as an assignment.
     /// </summary>
-    private static bool RegionCanMove(List<SyntaxNode> items, int start, int release, SemanticModel model, CancellationToken cancellationToken)
+    private static bool RegionCanMove(List<SyntaxNode> items, int start, int release, SemanticModel model, CancellationToken cancellationToken, out List<HoistedLocal> hoisted)
     {
+        hoisted = new List<HoistedLocal>();
         var region = new List<StatementSyntax>();
         for (var i = start; i < release; i++)
         {
@@ -283,17 +289,31 @@ internal sealed class LockRegionPlan
         }
 
         var declared = new HashSet<ISymbol>(flow.VariablesDeclared, SymbolEqualityComparer.Default);
+        var usedAfter = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         for (var i = release; i < items.Count; i++)
         {
             foreach (var name in items[i].DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
             {
                 if (model.GetSymbolInfo(name, cancellationToken).Symbol is { } symbol && declared.Contains(symbol))
                 {
-                    return false;
+                    usedAfter.Add(symbol);
                 }
             }
         }
 
+        foreach (var local in usedAfter)
+        {
+            var index = region.FindIndex(s => s is LocalDeclarationStatementSyntax { Declaration.Variables: [var only] } &&
+                                               SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(only, cancellationToken), local));
+            if (index < 0 || HoistedLocal.TryCreate(model, (LocalDeclarationStatementSyntax)region[index], start + index, cancellationToken) is not { } hoist)
+            {
+                return false;
+            }
+
+            hoisted.Add(hoist);
+        }
+
+        hoisted.Sort((a, b) => a.Index.CompareTo(b.Index));
         return true;
     }
 
@@ -352,4 +372,69 @@ internal sealed class LockRegionPlan
                       n is CommonForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
                       n is UsingStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||
                       n is LocalDeclarationStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword });
+}
+
+/// <summary>
+/// <c>var value = await LoadAsync();</c> in a lock region whose <c>value</c> is read after the release: becomes
+/// <c>int value;</c> before the acquisition and <c>value = await LoadAsync();</c> in the region.
+/// </summary>
+internal sealed class HoistedLocal
+{
+    private HoistedLocal(int index, StatementSyntax declaration, StatementSyntax? assignment)
+    {
+        Index = index;
+        Declaration = declaration;
+        Assignment = assignment;
+    }
+
+    /// <summary>The index of the declaration statement in the statement list.</summary>
+    public int Index { get; }
+
+    /// <summary><c>int value;</c></summary>
+    public StatementSyntax Declaration { get; }
+
+    /// <summary><c>value = …;</c> in its place (with its comments), or null when it had no initializer.</summary>
+    public StatementSyntax? Assignment { get; }
+
+    public static HoistedLocal? TryCreate(SemanticModel model, LocalDeclarationStatementSyntax statement, int index, CancellationToken cancellationToken)
+    {
+        if (statement.IsConst || !statement.UsingKeyword.IsKind(SyntaxKind.None) || !statement.AwaitKeyword.IsKind(SyntaxKind.None) ||
+            statement.Modifiers.Count > 0 || statement.Declaration.Type is RefTypeSyntax || statement.Declaration.Variables.Count != 1 ||
+            model.GetDeclaredSymbol(statement.Declaration.Variables[0], cancellationToken) is not ILocalSymbol local ||
+            local.Type is IErrorTypeSymbol || local.Type.IsAnonymousType || ContainsAnonymous(local.Type))
+        {
+            return null;
+        }
+
+        var variable = statement.Declaration.Variables[0];
+        var type = statement.Declaration.Type.IsVar
+            ? SyntaxFactory.ParseTypeName(local.Type.ToMinimalDisplayString(model, statement.SpanStart, TypeFormat))
+            : statement.Declaration.Type.WithoutTrivia();
+        if (type.ContainsDiagnostics)
+        {
+            return null;
+        }
+
+        var declaration = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(type, SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(variable.Identifier.WithoutTrivia()))))
+            .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+        StatementSyntax? assignment = variable.Initializer is { } initializer
+            ? SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(
+                    SyntaxKind.SimpleAssignmentExpression,
+                    SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()),
+                    initializer.Value.WithoutTrivia()))
+                .WithTriviaFrom(statement)
+            : null;
+        return new HoistedLocal(index, declaration, assignment);
+    }
+
+    private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    private static bool ContainsAnonymous(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => array.ElementType.IsAnonymousType || ContainsAnonymous(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(t => t.IsAnonymousType || ContainsAnonymous(t)),
+        _ => false,
+    };
 }

@@ -48,15 +48,47 @@ internal static class LockRegionRewriter
             var plan = plans.Keys.FirstOrDefault(p => p.First == i && p.ReleaseIndex < to && !used.Contains(p));
             if (plan is null)
             {
-                result.Add(items[i]);
+                if (items[i] is not null)
+                {
+                    result.Add(items[i]);
+                }
+
                 i++;
                 continue;
             }
 
             used.Add(plan);
             var shape = plans[plan];
-            var region = Build(items, plan.RegionStart, plan.ReleaseIndex, plans, used, isTopLevel);
-            var regionStatements = region.Select(n => LockRegionPlan.Statement(n)!).ToList();
+
+            // Locals read after the release are declared before the acquisition and assigned in the region.
+            var regionItems = items;
+            if (plan.Hoisted.Count > 0)
+            {
+                regionItems = new List<SyntaxNode>(items);
+                var declarations = new List<StatementSyntax>();
+                foreach (var hoist in plan.Hoisted)
+                {
+                    var endOfLine = items[plan.First].GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+                    declarations.Add(hoist.Declaration.WithTrailingTrivia(
+                        endOfLine.IsKind(SyntaxKind.EndOfLineTrivia) ? endOfLine : SyntaxFactory.ElasticCarriageReturnLineFeed));
+                    regionItems[hoist.Index] = hoist.Assignment is null ? null! : Unwrap(items[hoist.Index], hoist.Assignment, isTopLevel);
+                }
+
+                var opening = StatementEditing.LeadingBlankLines(items[plan.First]);
+                declarations[0] = declarations[0].WithLeadingTrivia(opening);
+                result.AddRange(declarations.Select(d => Wrap(d, isTopLevel)));
+                if (opening.Count > 0)
+                {
+                    regionItems[plan.First] = StatementEditing.WithoutLeadingBlankLines(items[plan.First]);
+                    if (plan.AcquireIndex >= 0)
+                    {
+                        items = new List<SyntaxNode>(items) { [plan.First] = regionItems[plan.First] };
+                    }
+                }
+            }
+
+            var region = Build(regionItems, plan.RegionStart, plan.ReleaseIndex, plans, used, isTopLevel);
+            var regionStatements = region.Where(n => n is not null).Select(n => LockRegionPlan.Statement(n)!).ToList();
             if (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is { } enter)
             {
                 var acquire = items[plan.AcquireIndex];
@@ -97,6 +129,10 @@ internal static class LockRegionRewriter
 
         return result;
     }
+
+    /// <summary><paramref name="statement"/> in the item's place: wrapped in a global statement at the top level.</summary>
+    private static SyntaxNode Unwrap(SyntaxNode item, StatementSyntax statement, bool isTopLevel) =>
+        isTopLevel && item is GlobalStatementSyntax ? SyntaxFactory.GlobalStatement(statement) : statement;
 
     private static BlockSyntax Body(List<StatementSyntax> statements)
     {
