@@ -38,6 +38,12 @@ internal sealed class LockRegionPlan
     /// <summary>Region declarations of locals used after the release: declared before the acquisition, assigned in the region.</summary>
     public List<HoistedLocal> Hoisted { get; private set; } = new List<HoistedLocal>();
 
+    /// <summary>
+    /// The <c>try</c> right after the acquisition whose block ends with the release (and no catch or finally releases):
+    /// the release moves into its <c>finally</c>. Null for every other plan.
+    /// </summary>
+    public TryStatementSyntax? ReleaseInTry { get; private set; }
+
     /// <summary>The first item the rewrite consumes.</summary>
     public int First => AcquireIndex >= 0 ? AcquireIndex : RegionStart;
 
@@ -146,6 +152,13 @@ internal sealed class LockRegionPlan
             }
         }
 
+        if (releaseIndex == regionStart && flag is null && acquireIndex >= 0 &&
+            Statement(items[releaseIndex]) is TryStatementSyntax tryStatement &&
+            IsReleasedAtTheEndOfTry(tryStatement, model, identity, locks, cancellationToken))
+        {
+            return new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex) { ReleaseInTry = tryStatement };
+        }
+
         if (releaseIndex <= regionStart)
         {
             return null;
@@ -238,6 +251,30 @@ internal sealed class LockRegionPlan
     private static bool IsPureRelease(StatementSyntax? statement, SemanticModel model, LockIdentity identity, LockApi locks, CancellationToken cancellationToken) =>
         statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release } &&
         model.GetOperation(release, cancellationToken) is IInvocationOperation operation && identity.IsReleasedBy(operation, locks);
+
+    /// <summary>
+    /// <c>try { …; release; } catch { … }</c>: the block's last statement is the only release in the statement, and the
+    /// release is a plain statement with no comment (it moves into the finally).
+    /// </summary>
+    private static bool IsReleasedAtTheEndOfTry(TryStatementSyntax statement, SemanticModel model, LockIdentity identity, LockApi locks, CancellationToken cancellationToken)
+    {
+        var last = statement.Block.Statements.LastOrDefault();
+        return last is not null && statement.Block.Statements.Count > 1 && IsPureRelease(last, model, identity, locks, cancellationToken) &&
+               !StatementEditing.HasComments(last) &&
+               ReleasesIn(statement, model, identity, locks, cancellationToken).Count() == 1;
+    }
+
+    /// <summary>The <c>try</c> with its last statement (the release) moved to the start of its <c>finally</c>.</summary>
+    public static TryStatementSyntax MoveReleaseToFinally(TryStatementSyntax statement)
+    {
+        var release = statement.Block.Statements.Last();
+        var block = statement.Block.WithStatements(statement.Block.Statements.RemoveAt(statement.Block.Statements.Count - 1));
+        var moved = release.WithoutLeadingTrivia().WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+        var @finally = statement.Finally is { } existing
+            ? existing.WithBlock(existing.Block.WithStatements(existing.Block.Statements.Insert(0, moved)))
+            : SyntaxFactory.FinallyClause(SyntaxFactory.Block(moved)).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+        return statement.WithBlock(block).WithFinally(@finally);
+    }
 
     /// <summary><c>if (taken) Monitor.Exit(o);</c> with the acquisition's flag and nothing else.</summary>
     private static bool IsGuardedRelease(StatementSyntax statement, ILocalSymbol? flag, SemanticModel model, LockIdentity identity, LockApi locks, CancellationToken cancellationToken)

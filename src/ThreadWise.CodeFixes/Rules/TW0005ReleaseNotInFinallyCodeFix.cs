@@ -37,6 +37,12 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : ThreadWiseCodeFixProvider
             yield break;
         }
 
+        if (plan.ReleaseInTry is not null)
+        {
+            yield return new FixOption("Release in the finally block", WrapInTryFinallyKey);
+            yield break;
+        }
+
         if (plan.EnterAsyncExpression is not null)
         {
             yield return new FixOption("Use 'using (await …EnterAsync())'", UseEnterAsyncScopeKey);
@@ -61,6 +67,7 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : ThreadWiseCodeFixProvider
         }
 
         var needsImport = false;
+        var moveToFinally = new HashSet<SyntaxNode>();
         var byContainer = new Dictionary<SyntaxNode, Dictionary<LockRegionPlan, LockRegionShape>>();
         foreach (var (diagnostic, key) in fixes)
         {
@@ -71,6 +78,12 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : ThreadWiseCodeFixProvider
                 _ => LockRegionShape.TryFinally,
             };
             var plan = LockRegionPlan.TryCreate(root, model, diagnostic, cancellationToken);
+            if (plan?.ReleaseInTry is { } tryStatement)
+            {
+                moveToFinally.Add(tryStatement);
+                continue;
+            }
+
             if (plan is null || (shape == LockRegionShape.LockStatement && !plan.CanUseLockStatement) ||
                 (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is null))
             {
@@ -87,14 +100,16 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : ThreadWiseCodeFixProvider
             plans[plan] = shape;
         }
 
-        if (byContainer.Count == 0)
+        if (byContainer.Count == 0 && moveToFinally.Count == 0)
         {
             return document;
         }
 
         var newRoot = root.ReplaceNodes(
-            byContainer.Keys,
-            (original, rewritten) => LockRegionRewriter.Rewrite(rewritten, byContainer[original]));
+            byContainer.Keys.Concat(moveToFinally),
+            (original, rewritten) => byContainer.TryGetValue(original, out var plans)
+                ? LockRegionRewriter.Rewrite(rewritten, plans)
+                : LockRegionPlan.MoveReleaseToFinally((TryStatementSyntax)rewritten));
         if (needsImport && newRoot is CompilationUnitSyntax unit)
         {
             newRoot = AddUsing(unit, "ThreadWise");

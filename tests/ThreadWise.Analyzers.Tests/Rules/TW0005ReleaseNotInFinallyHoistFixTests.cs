@@ -162,4 +162,129 @@ public class TW0005ReleaseNotInFinallyHoistFixTests
             """;
         return VerifyFix.VerifyCodeFixAsync(source, fixedSource, null);
     }
+
+    [Fact]
+    public Task Fix_ReleaseAtTheEndOfTheTry_MovesIntoTheFinally()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public void M()
+                {
+                    {|TW0005:Monitor.Enter(_sync)|};
+                    try
+                    {
+                        Console.WriteLine("work");
+                        Monitor.Exit(_sync);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        Console.WriteLine(e.Message);
+                    }
+                }
+
+                public async Task N()
+                {
+                    await {|TW0005:_gate.WaitAsync()|};
+                    try
+                    {
+                        await Task.Delay(1);
+                        _gate.Release();
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Console.WriteLine("cancelled");
+                    }
+                    finally
+                    {
+                        Console.WriteLine("done");
+                    }
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+
+                public void M()
+                {
+                    Monitor.Enter(_sync);
+                    try
+                    {
+                        Console.WriteLine("work");
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        Console.WriteLine(e.Message);
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_sync);
+                    }
+                }
+
+                public async Task N()
+                {
+                    await _gate.WaitAsync();
+                    try
+                    {
+                        await Task.Delay(1);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Console.WriteLine("cancelled");
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                        Console.WriteLine("done");
+                    }
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, null);
+    }
+
+    [Fact]
+    public Task NoFix_ReleaseInTheTry_AndInACatch()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+
+                public void M()
+                {
+                    {|TW0005:Monitor.Enter(_sync)|};
+                    try
+                    {
+                        Console.WriteLine("work");
+                        Monitor.Exit(_sync);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Monitor.Exit(_sync);
+                        throw;
+                    }
+                }
+            }
+            """;
+        return VerifyFix.VerifyNoCodeFixAsync(source);
+    }
 }
