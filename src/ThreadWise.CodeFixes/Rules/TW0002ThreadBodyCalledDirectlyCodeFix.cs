@@ -53,21 +53,42 @@ public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : ThreadWiseCodeFixPro
     private static string KeyOf(Diagnostic diagnostic) =>
         diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty) ? CallStartKey : StartThreadKey;
 
+    /// <summary>
+    /// <c>new Thread(() => Work(1))</c> and the direct call <c>Work(1)</c>: the thread's body is that very call (same
+    /// method, arguments that are constants), so starting the thread runs exactly what the call ran.
+    /// </summary>
+    private static bool RunsTheSameCall(SyntaxNode creation, InvocationExpressionSyntax call, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var arguments = (creation.FirstAncestorOrSelf<BaseObjectCreationExpressionSyntax>() ?? creation.DescendantNodesAndSelf().OfType<BaseObjectCreationExpressionSyntax>().FirstOrDefault())
+            ?.ArgumentList?.Arguments;
+        if (arguments is not { Count: 1 } ||
+            arguments.Value[0].Expression is not (ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0 } or
+                AnonymousMethodExpressionSyntax { ParameterList: null or { Parameters.Count: 0 } }) ||
+            arguments.Value[0].Expression is not AnonymousFunctionExpressionSyntax lambda)
+        {
+            return false;
+        }
+
+        var body = lambda.ExpressionBody ?? (lambda.Block is { Statements: [ExpressionStatementSyntax only] } ? only.Expression : null);
+        return body is InvocationExpressionSyntax inner && inner.IsEquivalentTo(call, topLevel: false) &&
+               SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(inner, cancellationToken).Symbol, model.GetSymbolInfo(call, cancellationToken).Symbol) &&
+               call.ArgumentList.Arguments.All(a => a.RefKindKeyword.IsKind(SyntaxKind.None) && model.GetConstantValue(a.Expression, cancellationToken).HasValue);
+    }
+
     /// <summary>The call to replace and its replacement; null when the fix does not apply.</summary>
     private static (InvocationExpressionSyntax Old, InvocationExpressionSyntax New)? Replacement(
         SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } call ||
             call.Span != diagnostic.Location.SourceSpan ||
-            call.Parent is not ExpressionStatementSyntax ||
-            call.ArgumentList.Arguments.Count != 0)
+            call.Parent is not ExpressionStatementSyntax)
         {
             return null;
         }
 
         if (diagnostic.Properties.TryGetValue(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty, out var starter) && starter is not null)
         {
-            return call.Expression is MemberAccessExpressionSyntax access
+            return call.ArgumentList.Arguments.Count == 0 && call.Expression is MemberAccessExpressionSyntax access
                 ? (call, call.WithExpression(access.WithName(SyntaxFactory.IdentifierName(starter))))
                 : null;
         }
@@ -78,7 +99,8 @@ public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : ThreadWiseCodeFixPro
             creation.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is not { } declarator ||
             model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol local ||
             local.Name != name ||
-            !model.LookupSymbols(call.SpanStart, name: name).Contains(local, SymbolEqualityComparer.Default))
+            !model.LookupSymbols(call.SpanStart, name: name).Contains(local, SymbolEqualityComparer.Default) ||
+            (call.ArgumentList.Arguments.Count != 0 && !RunsTheSameCall(creation, call, model, cancellationToken)))
         {
             return null;
         }
