@@ -44,6 +44,12 @@ internal sealed class LockRegionPlan
     /// </summary>
     public TryStatementSyntax? ReleaseInTry { get; private set; }
 
+    /// <summary>
+    /// Releases inside the region right before a <c>return</c> (<c>Monitor.Exit(o); return;</c>): they go, since the
+    /// finally (or the <c>lock</c>) releases on that path too.
+    /// </summary>
+    public List<ExpressionStatementSyntax> EarlyReleases { get; private set; } = new List<ExpressionStatementSyntax>();
+
     /// <summary>The first item the rewrite consumes.</summary>
     public int First => AcquireIndex >= 0 ? AcquireIndex : RegionStart;
 
@@ -143,9 +149,19 @@ internal sealed class LockRegionPlan
         var items = Items(container);
         var regionStart = acquireIndex + 1;
         var releaseIndex = -1;
+        var earlyReleases = new List<ExpressionStatementSyntax>();
         for (var i = regionStart; i < items.Count; i++)
         {
-            if (ReleasesIn(items[i], model, identity, locks, cancellationToken).Any())
+            var releases = ReleasesIn(items[i], model, identity, locks, cancellationToken).ToList();
+            if (releases.Count > 0 && !IsPureRelease(Statement(items[i]), model, identity, locks, cancellationToken) &&
+                releases.All(r => EarlyExitRelease(r, items[i]) is not null))
+            {
+                // `if (closed) { Monitor.Exit(o); return; }`: the finally will release there too.
+                earlyReleases.AddRange(releases.Select(r => EarlyExitRelease(r, items[i])!));
+                continue;
+            }
+
+            if (releases.Count > 0)
             {
                 releaseIndex = i;
                 break;
@@ -174,7 +190,7 @@ internal sealed class LockRegionPlan
             return null;
         }
 
-        var plan = new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex) { Hoisted = hoisted };
+        var plan = new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex) { Hoisted = hoisted, EarlyReleases = earlyReleases };
         if (action.Kind == LockActionKind.Acquire && acquireIndex >= 0 && pureRelease)
         {
             plan.LockExpression = LockStatementExpression(invocation, action, model, items, acquireIndex, releaseIndex, regionStart);
@@ -274,6 +290,31 @@ internal sealed class LockRegionPlan
             ? existing.WithBlock(existing.Block.WithStatements(existing.Block.Statements.Insert(0, moved)))
             : SyntaxFactory.FinallyClause(SyntaxFactory.Block(moved)).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
         return statement.WithBlock(block).WithFinally(@finally);
+    }
+
+    /// <summary>
+    /// The release statement when <paramref name="release"/> is a statement of a nested block of <paramref name="item"/>
+    /// (not in a lambda or local function), has no comment, and is followed by <c>return;</c> or a <c>return</c> of a
+    /// constant or a variable: removing it only moves the release to the finally, with nothing evaluated in between.
+    /// </summary>
+    private static ExpressionStatementSyntax? EarlyExitRelease(IInvocationOperation release, SyntaxNode item)
+    {
+        if (release.Syntax.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement ||
+            StatementEditing.HasComments(statement) ||
+            statement.Ancestors().TakeWhile(a => a != item).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(statement);
+        return index + 1 < block.Statements.Count &&
+               block.Statements[index + 1] is ReturnStatementSyntax
+               {
+                   Expression: null or LiteralExpressionSyntax or IdentifierNameSyntax or DefaultExpressionSyntax or
+                   PrefixUnaryExpressionSyntax { Operand: LiteralExpressionSyntax },
+               }
+            ? statement
+            : null;
     }
 
     /// <summary><c>if (taken) Monitor.Exit(o);</c> with the acquisition's flag and nothing else.</summary>

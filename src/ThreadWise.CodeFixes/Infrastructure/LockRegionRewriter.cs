@@ -87,6 +87,15 @@ internal static class LockRegionRewriter
                 }
             }
 
+            if (plan.EarlyReleases.Count > 0)
+            {
+                regionItems = regionItems == items ? new List<SyntaxNode>(items) : regionItems;
+                for (var r = plan.RegionStart; r < plan.ReleaseIndex; r++)
+                {
+                    regionItems[r] = regionItems[r] is { } item ? WithoutEarlyReleases(item, plan.EarlyReleases) : null!;
+                }
+            }
+
             var region = Build(regionItems, plan.RegionStart, plan.ReleaseIndex, plans, used, isTopLevel);
             var regionStatements = region.Where(n => n is not null).Select(n => LockRegionPlan.Statement(n)!).ToList();
             if (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is { } enter)
@@ -128,6 +137,20 @@ internal static class LockRegionRewriter
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// <paramref name="item"/> without its early releases (matched by text: the item may already be rewritten inside),
+    /// each a statement followed by a <c>return</c> in its block.
+    /// </summary>
+    private static SyntaxNode WithoutEarlyReleases(SyntaxNode item, List<ExpressionStatementSyntax> releases)
+    {
+        var doomed = item.DescendantNodes().OfType<ExpressionStatementSyntax>()
+            .Where(s => s.Parent is BlockSyntax block && block.Statements.IndexOf(s) + 1 < block.Statements.Count &&
+                        block.Statements[block.Statements.IndexOf(s) + 1] is ReturnStatementSyntax &&
+                        releases.Any(r => r.IsEquivalentTo(s, topLevel: false)))
+            .ToList();
+        return doomed.Count == 0 ? item : item.RemoveNodes(doomed, SyntaxRemoveOptions.KeepNoTrivia)!;
     }
 
     /// <summary><paramref name="statement"/> in the item's place: wrapped in a global statement at the top level.</summary>

@@ -287,4 +287,89 @@ public class TW0005ReleaseNotInFinallyHoistFixTests
             """;
         return VerifyFix.VerifyNoCodeFixAsync(source);
     }
+
+    [Fact]
+    public Task Fix_EarlyReturnThatReleasesFirst_LosesItsRelease()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private bool _closed;
+
+                public int M()
+                {
+                    {|TW0005:Monitor.Enter(_sync)|};
+                    if (_closed)
+                    {
+                        Monitor.Exit(_sync);
+                        return -1;
+                    }
+
+                    Console.WriteLine("work");
+                    Monitor.Exit(_sync);
+                    return 0;
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private bool _closed;
+
+                public int M()
+                {
+                    lock (_sync)
+                    {
+                        if (_closed)
+                        {
+                            return -1;
+                        }
+
+                        Console.WriteLine("work");
+                    }
+
+                    return 0;
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, null);
+    }
+
+    [Fact]
+    public Task NoFix_EarlyReleaseFollowedByMoreWork()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _sync = new object();
+                private bool _closed;
+
+                public void M()
+                {
+                    {|TW0005:Monitor.Enter(_sync)|};
+                    if (_closed)
+                    {
+                        Monitor.Exit(_sync);
+                        Console.WriteLine("closed");
+                        return;
+                    }
+
+                    Console.WriteLine("work");
+                    Monitor.Exit(_sync);
+                }
+            }
+            """;
+        return VerifyFix.VerifyNoCodeFixAsync(source);
+    }
 }
