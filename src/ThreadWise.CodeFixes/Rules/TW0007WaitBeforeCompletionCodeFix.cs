@@ -61,6 +61,15 @@ public sealed class TW0007WaitBeforeCompletionCodeFix : ThreadWiseCodeFixProvide
             {
                 comments = StatementEditing.LeadingCommentLines(plan.CompletionUnit!, StatementEditing.Indentation(plan.WaitUnit));
                 editor.RemoveNode(plan.CompletionUnit!, SyntaxRemoveOptions.KeepNoTrivia);
+
+                // A blank line that opened the removed completion now opens what followed it.
+                var gap = StatementEditing.LeadingBlankLines(plan.CompletionUnit!);
+                var siblings = plan.CompletionUnit!.Parent!.ChildNodes().ToList();
+                var next = siblings.IndexOf(plan.CompletionUnit!) + 1 < siblings.Count ? siblings[siblings.IndexOf(plan.CompletionUnit!) + 1] : null;
+                if (gap.Count > 0 && next is StatementSyntax or GlobalStatementSyntax && StatementEditing.LeadingBlankLines(next!).Count == 0)
+                {
+                    editor.ReplaceNode(next!, (current, _) => current.WithLeadingTrivia(gap.AddRange(current.GetLeadingTrivia())));
+                }
             }
 
             // The wait's leading blank lines open the moved group (completion, then wait), as they opened the wait.
