@@ -47,7 +47,7 @@ internal sealed class TW0001InterlockedPlan
             case IIncrementOrDecrementOperation { IsChecked: false } step:
                 method = step.Kind == OperationKind.Increment ? "Increment" : "Decrement";
                 target = site is PostfixUnaryExpressionSyntax post ? post.Operand : ((PrefixUnaryExpressionSyntax)site).Operand;
-                if (step.IsPostfix && ValueContext.IsValueUsed(model, site, cancellationToken))
+                if (step.IsPostfix && TW0001ValueContext.IsValueUsed(model, site, cancellationToken))
                 {
                     adjust = step.Kind == OperationKind.Increment ? -1 : 1;
                 }
@@ -136,7 +136,7 @@ internal sealed class TW0001InterlockedPlan
 }
 
 /// <summary>Where an expression's value goes: nowhere (a statement), or into something that reads it.</summary>
-internal static class ValueContext
+internal static class TW0001ValueContext
 {
     /// <summary>The expression with the parentheses and <c>checked(…)</c>/<c>unchecked(…)</c> around it.</summary>
     public static ExpressionSyntax Outermost(ExpressionSyntax expression)

@@ -121,7 +121,7 @@ internal sealed class TW0001LockPlan
 
     private static (SyntaxNode Unit, TW0001LockUnitKind Kind, bool ReturnsValue)? FindUnit(SemanticModel model, ExpressionSyntax site, CancellationToken cancellationToken)
     {
-        var outer = ValueContext.Outermost(site);
+        var outer = TW0001ValueContext.Outermost(site);
         switch (outer.Parent)
         {
             case ExpressionStatementSyntax statement when statement.Parent is BlockSyntax or SwitchSectionSyntax:
@@ -134,10 +134,10 @@ internal sealed class TW0001LockPlan
                 return statement.Parent is LabeledStatementSyntax ? null : (statement, TW0001LockUnitKind.EmbeddedStatement, false);
             case ArrowExpressionClauseSyntax { Parent: MethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or
                 ConstructorDeclarationSyntax or OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax } arrow:
-                return (arrow.Parent!, TW0001LockUnitKind.Arrow, !ValueContext.DiscardsValue(model, arrow.Parent, cancellationToken));
+                return (arrow.Parent!, TW0001LockUnitKind.Arrow, !TW0001ValueContext.DiscardsValue(model, arrow.Parent, cancellationToken));
             case AnonymousFunctionExpressionSyntax lambda when lambda.ExpressionBody == outer &&
                                                                model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol:
-                return (lambda, TW0001LockUnitKind.Lambda, !ValueContext.DiscardsValue(model, lambda, cancellationToken));
+                return (lambda, TW0001LockUnitKind.Lambda, !TW0001ValueContext.DiscardsValue(model, lambda, cancellationToken));
             default:
                 return null;
         }

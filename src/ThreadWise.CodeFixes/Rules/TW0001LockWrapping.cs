@@ -11,7 +11,7 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 namespace ThreadWise.CodeFixes.Rules;
 
 /// <summary>The syntax edits of the TW0001 lock fix.</summary>
-internal static class LockWrapping
+internal static class TW0001LockWrapping
 {
     /// <summary>The document's line break (the first one in it), so inserted lines match the file.</summary>
     public static SyntaxTrivia NewLine(SyntaxNode node)

@@ -92,14 +92,14 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
         var names = LockObjects.Declare(editor, model, lockPlans, cancellationToken);
 
         // Deepest first, so an edit that rebuilds a node (a statement list, a lambda) sees the edits inside it.
-        var newLine = LockWrapping.NewLine(root);
+        var newLine = TW0001LockWrapping.NewLine(root);
         var marks = lockPlans.Where(p => p.Kind == TW0001LockUnitKind.ListedStatement)
-            .ToDictionary(p => p, p => LockWrapping.Mark(editor, p.Unit));
+            .ToDictionary(p => p, p => TW0001LockWrapping.Mark(editor, p.Unit));
         var edits = lockPlans.Where(p => p.Kind != TW0001LockUnitKind.ListedStatement)
-            .Select(p => (Node: p.Unit, Apply: (System.Action)(() => LockWrapping.Apply(editor, p, names[p]))))
+            .Select(p => (Node: p.Unit, Apply: (System.Action)(() => TW0001LockWrapping.Apply(editor, p, names[p]))))
             .Concat(marks.Keys.GroupBy(p => p.Unit.Parent is GlobalStatementSyntax ? p.Unit.Parent.Parent! : p.Unit.Parent!)
                 .Select(g => (Node: g.Key, Apply: (System.Action)(() =>
-                    LockWrapping.ApplyToList(editor, g.Key, g.ToDictionary(p => marks[p], p => names[p]), newLine)))))
+                    TW0001LockWrapping.ApplyToList(editor, g.Key, g.ToDictionary(p => marks[p], p => names[p]), newLine)))))
             .OrderByDescending(e => e.Node.Ancestors().Count())
             .ToList();
         foreach (var edit in edits)
@@ -197,7 +197,7 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
                     .AddVariables(VariableDeclarator(name).WithInitializer(EqualsValueClause(
                         ObjectCreationExpression(PredefinedType(Token(SyntaxKind.ObjectKeyword))).WithArgumentList(ArgumentList()))))))
                 .WithLeadingTrivia(blank)
-                .WithTrailingTrivia(LockWrapping.NewLine(first))
+                .WithTrailingTrivia(TW0001LockWrapping.NewLine(first))
                 .WithAdditionalAnnotations(Formatter.Annotation);
             editor.InsertBefore(first, declaration);
             if (blank.Count > 0)

@@ -16,13 +16,16 @@ namespace ThreadWise.Analyzers.Tests.Meta;
 /// <summary>
 /// Fix All as <c>dotnet format analyzers</c> runs it: for every fixer, a document with reports of each fix kind, fixed in
 /// document, project and solution scope with a null equivalence key, with each of the fixer's keys (so another fix's
-/// key too), and with the key of the first diagnostic's first action. Every report with a fix is fixed (its requested
+/// key too), with a key no fix has, and with the key of the first diagnostic's first action. Every report with a fix is fixed (its requested
 /// fix if it offers it, else its first), the result compiles, and nothing fixable is left.
 /// </summary>
 public class FixAllTests
 {
     private const string Null = "(null)";
     private const string FirstAction = "(first action)";
+
+    /// <summary>A key no ThreadWise fix has (another tool's, or a stale one): every report gets its first fix.</summary>
+    private const string Foreign = "XX0000.SomethingElse";
 
     [Fact]
     public void EveryShippedFixer_DerivesFromTheSharedBase()
@@ -47,7 +50,7 @@ public class FixAllTests
         var data = new TheoryData<string, FixAllScope, string>();
         foreach (var (name, @case) in FixAllCases.All)
         {
-            var keys = new[] { Null, FirstAction }.Concat(KeysOf(@case.Id));
+            var keys = new[] { Null, FirstAction, Foreign }.Concat(KeysOf(@case.Id));
             foreach (var key in keys)
             {
                 foreach (var scope in new[] { FixAllScope.Document, FixAllScope.Project, FixAllScope.Solution })
