@@ -78,15 +78,15 @@ internal static class TW0001LockWrapping
                     StatementOf(result[result.Count - 1]) is LockStatementSyntax { Expression: IdentifierNameSyntax locked, Statement: BlockSyntax body } previous &&
                     locked.Identifier.ValueText == name)
                 {
-                    var indentation = body.Statements.Count > 0 ? Indentation(body.Statements[0].GetLeadingTrivia()) : TriviaList();
+                    var indentation = body.Statements.Count > 0 ? LeadingIndentation(body.Statements[0].GetLeadingTrivia()) : TriviaList();
                     var joined = previous.WithStatement(body.WithStatements(body.Statements.AddRange(run.Select(r => Reindent(r, indentation)))));
                     result[result.Count - 1] = current is CompilationUnitSyntax ? GlobalStatement(joined).WithTriviaFrom(result[result.Count - 1]) : joined;
                     continue;
                 }
 
-                if (!run.All(StartsALine))
+                if (!run.All(r => Indentation.StartsALine(r.GetFirstToken())))
                 {
-                    run[0] = run[0].WithLeadingTrivia(Indentation(run[0].GetLeadingTrivia()));
+                    run[0] = run[0].WithLeadingTrivia(LeadingIndentation(run[0].GetLeadingTrivia()));
                     StatementSyntax formatted = LockStatement(IdentifierName(name), Block(run))
                         .WithLeadingTrivia(first.GetLeadingTrivia())
                         .WithTrailingTrivia(newLine)
@@ -96,9 +96,9 @@ internal static class TW0001LockWrapping
                 }
 
                 // Laid out here rather than by the formatter, which would align a comment line under a trailing comment.
-                var outerIndentation = Indentation(first.GetLeadingTrivia());
+                var outerIndentation = LeadingIndentation(first.GetLeadingTrivia());
                 var innerIndentation = outerIndentation.AddRange(IndentUnit(current, outerIndentation));
-                run[0] = run[0].WithLeadingTrivia(Indentation(run[0].GetLeadingTrivia()));
+                run[0] = run[0].WithLeadingTrivia(LeadingIndentation(run[0].GetLeadingTrivia()));
                 var last = run[run.Count - 1];
                 if (!last.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
                 {
@@ -229,32 +229,11 @@ internal static class TW0001LockWrapping
             _ => default,
         };
         var inner = statementIndentation.ToFullString();
-        if (!opener.IsKind(SyntaxKind.None))
-        {
-            var outer = LineIndentation(opener);
-            if (inner.Length > outer.Length && inner.StartsWith(outer, System.StringComparison.Ordinal))
-            {
-                return TriviaList(Whitespace(inner.Substring(outer.Length)));
-            }
-        }
-
-        return TriviaList(Whitespace(inner.StartsWith("\t", System.StringComparison.Ordinal) ? "\t" : "    "));
+        var outer = opener.IsKind(SyntaxKind.None) ? inner : Indentation.OfLine(opener);
+        return TriviaList(Whitespace(Indentation.Unit(outer, inner)));
     }
 
-    private static bool StartsALine(StatementSyntax statement) =>
-        statement.GetLeadingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) ||
-        statement.GetFirstToken().GetPreviousToken().TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-
-    /// <summary>The whitespace at the start of the line that holds <paramref name="token"/>.</summary>
-    private static string LineIndentation(SyntaxToken token)
-    {
-        var text = token.SyntaxTree!.GetText();
-        var line = text.Lines.GetLineFromPosition(token.SpanStart);
-        var content = line.ToString();
-        return content.Substring(0, content.Length - content.TrimStart().Length);
-    }
-
-    private static SyntaxTriviaList Indentation(SyntaxTriviaList leading)
+    private static SyntaxTriviaList LeadingIndentation(SyntaxTriviaList leading)
     {
         var result = TriviaList();
         for (var i = leading.Count - 1; i >= 0 && leading[i].IsKind(SyntaxKind.WhitespaceTrivia); i--)
