@@ -35,6 +35,21 @@ internal sealed class LockRegionPlan
 
     public int ReleaseIndex { get; }
 
+    /// <summary>Region declarations of locals used after the release: declared before the acquisition, assigned in the region.</summary>
+    public List<HoistedLocal> Hoisted { get; private set; } = new List<HoistedLocal>();
+
+    /// <summary>
+    /// The <c>try</c> right after the acquisition whose block ends with the release (and no catch or finally releases):
+    /// the release moves into its <c>finally</c>. Null for every other plan.
+    /// </summary>
+    public TryStatementSyntax? ReleaseInTry { get; private set; }
+
+    /// <summary>
+    /// Releases inside the region right before a <c>return</c> (<c>Monitor.Exit(o); return;</c>): they go, since the
+    /// finally (or the <c>lock</c>) releases on that path too.
+    /// </summary>
+    public List<ExpressionStatementSyntax> EarlyReleases { get; private set; } = new List<ExpressionStatementSyntax>();
+
     /// <summary>The first item the rewrite consumes.</summary>
     public int First => AcquireIndex >= 0 ? AcquireIndex : RegionStart;
 
@@ -134,13 +149,30 @@ internal sealed class LockRegionPlan
         var items = Items(container);
         var regionStart = acquireIndex + 1;
         var releaseIndex = -1;
+        var earlyReleases = new List<ExpressionStatementSyntax>();
         for (var i = regionStart; i < items.Count; i++)
         {
-            if (ReleasesIn(items[i], model, identity, locks, cancellationToken).Any())
+            var releases = ReleasesIn(items[i], model, identity, locks, cancellationToken).ToList();
+            if (releases.Count > 0 && !IsPureRelease(Statement(items[i]), model, identity, locks, cancellationToken) &&
+                releases.All(r => EarlyExitRelease(r, items[i]) is not null))
+            {
+                // `if (closed) { Monitor.Exit(o); return; }`: the finally will release there too.
+                earlyReleases.AddRange(releases.Select(r => EarlyExitRelease(r, items[i])!));
+                continue;
+            }
+
+            if (releases.Count > 0)
             {
                 releaseIndex = i;
                 break;
             }
+        }
+
+        if (releaseIndex == regionStart && flag is null && acquireIndex >= 0 &&
+            Statement(items[releaseIndex]) is TryStatementSyntax tryStatement &&
+            IsReleasedAtTheEndOfTry(tryStatement, model, identity, locks, cancellationToken))
+        {
+            return new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex) { ReleaseInTry = tryStatement };
         }
 
         if (releaseIndex <= regionStart)
@@ -153,12 +185,12 @@ internal sealed class LockRegionPlan
         if (releaseStatement is null ||
             !(pureRelease || IsGuardedRelease(releaseStatement, flag, model, identity, locks, cancellationToken)) ||
             (flag is not null && pureRelease) ||
-            !RegionCanMove(items, regionStart, releaseIndex, model, cancellationToken))
+            !RegionCanMove(items, regionStart, releaseIndex, model, cancellationToken, out var hoisted))
         {
             return null;
         }
 
-        var plan = new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex);
+        var plan = new LockRegionPlan(container, acquireIndex, regionStart, releaseIndex) { Hoisted = hoisted, EarlyReleases = earlyReleases };
         if (action.Kind == LockActionKind.Acquire && acquireIndex >= 0 && pureRelease)
         {
             plan.LockExpression = LockStatementExpression(invocation, action, model, items, acquireIndex, releaseIndex, regionStart);
@@ -236,6 +268,55 @@ internal sealed class LockRegionPlan
         statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release } &&
         model.GetOperation(release, cancellationToken) is IInvocationOperation operation && identity.IsReleasedBy(operation, locks);
 
+    /// <summary>
+    /// <c>try { …; release; } catch { … }</c>: the block's last statement is the only release in the statement, and the
+    /// release is a plain statement with no comment (it moves into the finally).
+    /// </summary>
+    private static bool IsReleasedAtTheEndOfTry(TryStatementSyntax statement, SemanticModel model, LockIdentity identity, LockApi locks, CancellationToken cancellationToken)
+    {
+        var last = statement.Block.Statements.LastOrDefault();
+        return last is not null && statement.Block.Statements.Count > 1 && IsPureRelease(last, model, identity, locks, cancellationToken) &&
+               !StatementEditing.HasComments(last) &&
+               ReleasesIn(statement, model, identity, locks, cancellationToken).Count() == 1;
+    }
+
+    /// <summary>The <c>try</c> with its last statement (the release) moved to the start of its <c>finally</c>.</summary>
+    public static TryStatementSyntax MoveReleaseToFinally(TryStatementSyntax statement)
+    {
+        var release = statement.Block.Statements.Last();
+        var block = statement.Block.WithStatements(statement.Block.Statements.RemoveAt(statement.Block.Statements.Count - 1));
+        var moved = release.WithoutLeadingTrivia().WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+        var @finally = statement.Finally is { } existing
+            ? existing.WithBlock(existing.Block.WithStatements(existing.Block.Statements.Insert(0, moved)))
+            : SyntaxFactory.FinallyClause(SyntaxFactory.Block(moved)).WithAdditionalAnnotations(Microsoft.CodeAnalysis.Formatting.Formatter.Annotation);
+        return statement.WithBlock(block).WithFinally(@finally);
+    }
+
+    /// <summary>
+    /// The release statement when <paramref name="release"/> is a statement of a nested block of <paramref name="item"/>
+    /// (not in a lambda or local function), has no comment, and is followed by <c>return;</c> or a <c>return</c> of a
+    /// constant or a variable: removing it only moves the release to the finally, with nothing evaluated in between.
+    /// </summary>
+    private static ExpressionStatementSyntax? EarlyExitRelease(IInvocationOperation release, SyntaxNode item)
+    {
+        if (release.Syntax.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax block } statement ||
+            StatementEditing.HasComments(statement) ||
+            statement.Ancestors().TakeWhile(a => a != item).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+        {
+            return null;
+        }
+
+        var index = block.Statements.IndexOf(statement);
+        return index + 1 < block.Statements.Count &&
+               block.Statements[index + 1] is ReturnStatementSyntax
+               {
+                   Expression: null or LiteralExpressionSyntax or IdentifierNameSyntax or DefaultExpressionSyntax or
+                   PrefixUnaryExpressionSyntax { Operand: LiteralExpressionSyntax },
+               }
+            ? statement
+            : null;
+    }
+
     /// <summary><c>if (taken) Monitor.Exit(o);</c> with the acquisition's flag and nothing else.</summary>
     private static bool IsGuardedRelease(StatementSyntax statement, ILocalSymbol? flag, SemanticModel model, LockIdentity identity, LockApi locks, CancellationToken cancellationToken)
     {
@@ -251,10 +332,13 @@ internal sealed class LockRegionPlan
 
     /// <summary>
     /// The region can become the body of a block when it is made of statements, has no label (a goto from outside
-    /// could not reach it) and no local function, and no local it declares is used from the release on.
+    /// could not reach it) and no local function. A local it declares that is used from the release on must be declared
+    /// by a statement of the region itself (<c>var x = e;</c>, one variable of a type that can be written): that
+    /// declaration is hoisted before the acquisition (<see cref="Hoisted"/>) and its initializer stays as an assignment.
     /// </summary>
-    private static bool RegionCanMove(List<SyntaxNode> items, int start, int release, SemanticModel model, CancellationToken cancellationToken)
+    private static bool RegionCanMove(List<SyntaxNode> items, int start, int release, SemanticModel model, CancellationToken cancellationToken, out List<HoistedLocal> hoisted)
     {
+        hoisted = new List<HoistedLocal>();
         var region = new List<StatementSyntax>();
         for (var i = start; i < release; i++)
         {
@@ -283,17 +367,31 @@ internal sealed class LockRegionPlan
         }
 
         var declared = new HashSet<ISymbol>(flow.VariablesDeclared, SymbolEqualityComparer.Default);
+        var usedAfter = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         for (var i = release; i < items.Count; i++)
         {
             foreach (var name in items[i].DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
             {
                 if (model.GetSymbolInfo(name, cancellationToken).Symbol is { } symbol && declared.Contains(symbol))
                 {
-                    return false;
+                    usedAfter.Add(symbol);
                 }
             }
         }
 
+        foreach (var local in usedAfter)
+        {
+            var index = region.FindIndex(s => s is LocalDeclarationStatementSyntax { Declaration.Variables: [var only] } &&
+                                               SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(only, cancellationToken), local));
+            if (index < 0 || HoistedLocal.TryCreate(model, (LocalDeclarationStatementSyntax)region[index], start + index, cancellationToken) is not { } hoist)
+            {
+                return false;
+            }
+
+            hoisted.Add(hoist);
+        }
+
+        hoisted.Sort((a, b) => a.Index.CompareTo(b.Index));
         return true;
     }
 

@@ -58,6 +58,46 @@ internal static class StatementEditing
         return result;
     }
 
+    /// <summary>The blank lines that open a node's leading trivia (the end-of-line trivia before its first comment or token).</summary>
+    public static SyntaxTriviaList LeadingBlankLines(SyntaxNode node)
+    {
+        var result = SyntaxFactory.TriviaList();
+        foreach (var trivia in node.GetLeadingTrivia())
+        {
+            if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                result = result.Add(trivia);
+            }
+            else if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="node"/> without the blank lines that open its leading trivia (its comments and indentation stay).</summary>
+    public static TNode WithoutLeadingBlankLines<TNode>(TNode node)
+        where TNode : SyntaxNode
+    {
+        var trivia = node.GetLeadingTrivia();
+        var keepFrom = 0;
+        for (var i = 0; i < trivia.Count; i++)
+        {
+            if (trivia[i].IsKind(SyntaxKind.EndOfLineTrivia))
+            {
+                keepFrom = i + 1;
+            }
+            else if (!trivia[i].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                break;
+            }
+        }
+
+        return keepFrom == 0 ? node : node.WithLeadingTrivia(trivia.Skip(keepFrom));
+    }
+
     private static bool IsCommentOrDirective(SyntaxTrivia trivia) =>
         trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) || trivia.IsKind(SyntaxKind.MultiLineCommentTrivia) ||
         trivia.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || trivia.IsDirective;

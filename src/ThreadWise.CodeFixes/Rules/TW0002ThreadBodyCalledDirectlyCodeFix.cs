@@ -5,13 +5,13 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using ThreadWise.Analyzers;
 using ThreadWise.Analyzers.Rules;
+using ThreadWise.CodeFixes.Infrastructure;
 
 namespace ThreadWise.CodeFixes.Rules;
 
@@ -21,55 +21,26 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0002ThreadBodyCalledDirectlyCodeFix))]
 [Shared]
-public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : CodeFixProvider
+public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : ThreadWiseCodeFixProvider
 {
     public const string CallStartKey = "TW0002.CallStart";
     public const string StartThreadKey = "TW0002.StartThread";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ThreadBodyCalledDirectly);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Replacement(scope.Root, scope.Model, diagnostic, cancellationToken) is { } replacement)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var replacement = Replacement(root, model, diagnostic, context.CancellationToken);
-            if (replacement is null)
-            {
-                continue;
-            }
-
-            var key = diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty) ? CallStartKey : StartThreadKey;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Call '{replacement.Value.New}' instead",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, key, ct),
-                    key),
-                diagnostic);
+            yield return new FixOption($"Call '{replacement.New}' instead", KeyOf(diagnostic));
         }
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in diagnostics)
+        foreach (var (diagnostic, _) in fixes)
         {
-            var isCallStart = diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty);
-            if (key is not null && key != (isCallStart ? CallStartKey : StartThreadKey))
-            {
-                continue;
-            }
-
             if (Replacement(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is { } replacement)
             {
                 editor.ReplaceNode(replacement.Old, replacement.New.WithTriviaFrom(replacement.Old));
@@ -79,21 +50,45 @@ public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : CodeFixProvider
         return editor.GetChangedDocument();
     }
 
+    private static string KeyOf(Diagnostic diagnostic) =>
+        diagnostic.Properties.ContainsKey(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty) ? CallStartKey : StartThreadKey;
+
+    /// <summary>
+    /// <c>new Thread(() => Work(1))</c> and the direct call <c>Work(1)</c>: the thread's body is that very call (same
+    /// method, arguments that are constants), so starting the thread runs exactly what the call ran.
+    /// </summary>
+    private static bool RunsTheSameCall(SyntaxNode creation, InvocationExpressionSyntax call, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var arguments = (creation.FirstAncestorOrSelf<BaseObjectCreationExpressionSyntax>() ?? creation.DescendantNodesAndSelf().OfType<BaseObjectCreationExpressionSyntax>().FirstOrDefault())
+            ?.ArgumentList?.Arguments;
+        if (arguments is not { Count: 1 } ||
+            arguments.Value[0].Expression is not (ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0 } or
+                AnonymousMethodExpressionSyntax { ParameterList: null or { Parameters.Count: 0 } }) ||
+            arguments.Value[0].Expression is not AnonymousFunctionExpressionSyntax lambda)
+        {
+            return false;
+        }
+
+        var body = lambda.ExpressionBody ?? (lambda.Block is { Statements: [ExpressionStatementSyntax only] } ? only.Expression : null);
+        return body is InvocationExpressionSyntax inner && inner.IsEquivalentTo(call, topLevel: false) &&
+               SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(inner, cancellationToken).Symbol, model.GetSymbolInfo(call, cancellationToken).Symbol) &&
+               call.ArgumentList.Arguments.All(a => a.RefKindKeyword.IsKind(SyntaxKind.None) && model.GetConstantValue(a.Expression, cancellationToken).HasValue);
+    }
+
     /// <summary>The call to replace and its replacement; null when the fix does not apply.</summary>
     private static (InvocationExpressionSyntax Old, InvocationExpressionSyntax New)? Replacement(
         SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true)?.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } call ||
             call.Span != diagnostic.Location.SourceSpan ||
-            call.Parent is not ExpressionStatementSyntax ||
-            call.ArgumentList.Arguments.Count != 0)
+            call.Parent is not ExpressionStatementSyntax)
         {
             return null;
         }
 
         if (diagnostic.Properties.TryGetValue(TW0002ThreadBodyCalledDirectlyAnalyzer.StarterProperty, out var starter) && starter is not null)
         {
-            return call.Expression is MemberAccessExpressionSyntax access
+            return call.ArgumentList.Arguments.Count == 0 && call.Expression is MemberAccessExpressionSyntax access
                 ? (call, call.WithExpression(access.WithName(SyntaxFactory.IdentifierName(starter))))
                 : null;
         }
@@ -104,7 +99,8 @@ public sealed class TW0002ThreadBodyCalledDirectlyCodeFix : CodeFixProvider
             creation.FirstAncestorOrSelf<VariableDeclaratorSyntax>() is not { } declarator ||
             model.GetDeclaredSymbol(declarator, cancellationToken) is not ILocalSymbol local ||
             local.Name != name ||
-            !model.LookupSymbols(call.SpanStart, name: name).Contains(local, SymbolEqualityComparer.Default))
+            !model.LookupSymbols(call.SpanStart, name: name).Contains(local, SymbolEqualityComparer.Default) ||
+            (call.ArgumentList.Arguments.Count != 0 && !RunsTheSameCall(creation, call, model, cancellationToken)))
         {
             return null;
         }

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,68 +23,34 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0003StartedTwiceCodeFix))]
 [Shared]
-public sealed class TW0003StartedTwiceCodeFix : CodeFixProvider
+public sealed class TW0003StartedTwiceCodeFix : ThreadWiseCodeFixProvider
 {
     public const string NewInstanceKey = "TW0003.CreateNewInstance";
     public const string RemoveStartKey = "TW0003.RemoveStart";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ThreadStartedTwice);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (RedundantStart(scope.Root, diagnostic) is not null)
         {
-            return;
+            yield return new FixOption("Remove Start(): the task is already running", RemoveStartKey);
         }
-
-        foreach (var diagnostic in context.Diagnostics)
+        else if (Plan.TryCreate(scope.Root, scope.Model, diagnostic, cancellationToken) is { } plan)
         {
-            if (RedundantStart(root, diagnostic) is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Remove Start(): the task is already running",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, RemoveStartKey, ct),
-                        RemoveStartKey),
-                    diagnostic);
-                continue;
-            }
-
-            var plan = Plan.TryCreate(root, model, diagnostic, context.CancellationToken);
-            if (plan is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Start a new {plan.TypeName} instead",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, NewInstanceKey, ct),
-                    NewInstanceKey),
-                diagnostic);
+            yield return new FixOption($"Start a new {plan.TypeName} instead", NewInstanceKey);
         }
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        foreach (var (diagnostic, key) in fixes.OrderBy(f => f.Diagnostic.Location.SourceSpan.Start))
         {
-            if (RedundantStart(root, diagnostic) is { } redundant)
+            if (key == RemoveStartKey && RedundantStart(root, diagnostic) is { } redundant)
             {
-                if (key == NewInstanceKey)
-                {
-                    continue;
-                }
-
                 if (redundant.Instance is InvocationExpressionSyntax launch)
                 {
                     editor.ReplaceNode(redundant.Start, launch.WithTriviaFrom(redundant.Start));
@@ -98,7 +63,7 @@ public sealed class TW0003StartedTwiceCodeFix : CodeFixProvider
                 continue;
             }
 
-            var plan = key == RemoveStartKey ? null : Plan.TryCreate(root, model, diagnostic, cancellationToken);
+            var plan = key != NewInstanceKey ? null : Plan.TryCreate(root, model, diagnostic, cancellationToken);
             if (plan is null)
             {
                 continue;

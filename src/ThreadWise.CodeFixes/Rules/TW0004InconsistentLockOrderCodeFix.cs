@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,6 +12,7 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using ThreadWise.Analyzers;
 using ThreadWise.Analyzers.Model;
+using ThreadWise.CodeFixes.Infrastructure;
 
 namespace ThreadWise.CodeFixes.Rules;
 
@@ -23,7 +23,7 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0004InconsistentLockOrderCodeFix))]
 [Shared]
-public sealed class TW0004InconsistentLockOrderCodeFix : CodeFixProvider
+public sealed class TW0004InconsistentLockOrderCodeFix : ThreadWiseCodeFixProvider
 {
     public const string ReorderLocksKey = "TW0004.ReorderLocks";
     public const string UseLockSetKey = "TW0004.UseLockSet";
@@ -32,55 +32,38 @@ public sealed class TW0004InconsistentLockOrderCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.InconsistentLockOrder);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (CanReorder(scope.Root, scope.Model, diagnostic, cancellationToken, out _, out _))
         {
-            return;
+            yield return new FixOption("Take the locks in the order used elsewhere", ReorderLocksKey);
         }
-
-        foreach (var diagnostic in context.Diagnostics)
+        else if (CanUseLockSet(scope.Root, scope.Model, diagnostic, out _, out _))
         {
-            if (CanReorder(root, diagnostic, out _, out _))
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Take the locks in the order used elsewhere",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, ReorderLocksKey, ct),
-                        ReorderLocksKey),
-                    diagnostic);
-            }
-            else if (CanUseLockSet(root, model, diagnostic, out _, out _))
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Take both locks with LockSet.Enter (one global order)",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, UseLockSetKey, ct),
-                        UseLockSetKey),
-                    diagnostic);
-            }
+            yield return new FixOption("Take both locks with LockSet.Enter (one global order)", UseLockSetKey);
         }
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
         var addImport = false;
-        foreach (var diagnostic in diagnostics.OrderByDescending(d => d.Location.SourceSpan.Start))
+        foreach (var (diagnostic, key) in fixes.OrderByDescending(f => f.Diagnostic.Location.SourceSpan.Start))
         {
-            if (key == ReorderLocksKey && CanReorder(root, diagnostic, out _, out var outer))
+            if (key == ReorderLocksKey && CanReorder(root, model, diagnostic, cancellationToken, out var inner, out var outer))
             {
-                editor.ReplaceNode(outer, static (current, _) => Swap((LockStatementSyntax)current));
+                if (NestedLocks.IsDirectPair(inner, outer))
+                {
+                    editor.ReplaceNode(outer, static (current, _) => Swap((LockStatementSyntax)current));
+                }
+                else
+                {
+                    editor.ReplaceNode(outer, TW0004LockHoist.Hoist(outer, NewLine(root)));
+                }
             }
-            else if (key == UseLockSetKey && CanUseLockSet(root, model, diagnostic, out var inner, out outer))
+            else if (key == UseLockSetKey && CanUseLockSet(root, model, diagnostic, out inner, out outer))
             {
                 var index = outer.Statement is BlockSyntax block ? block.Statements.IndexOf(inner) : -1;
                 editor.ReplaceNode(outer, (current, _) => UseLockSet((LockStatementSyntax)current, index));
@@ -98,13 +81,20 @@ public sealed class TW0004InconsistentLockOrderCodeFix : CodeFixProvider
         return document.WithSyntaxRoot(changed);
     }
 
-    private static bool CanReorder(SyntaxNode root, Diagnostic diagnostic, out LockStatementSyntax inner, out LockStatementSyntax outer)
+    private static SyntaxTrivia NewLine(SyntaxNode root) =>
+        root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)) is { } eol && eol.IsKind(SyntaxKind.EndOfLineTrivia)
+            ? eol
+            : SyntaxFactory.ElasticCarriageReturnLineFeed;
+
+    /// <summary>A site in the losing order: two nested locks swapped in place, or the wanted outer lock hoisted over the body.</summary>
+    private static bool CanReorder(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken, out LockStatementSyntax inner, out LockStatementSyntax outer)
     {
         inner = null!;
         outer = null!;
         return diagnostic.Properties.ContainsKey(LockOrderReport.WantedOrderProperty) &&
                NestedLocks.TryGet(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true), out inner, out outer) &&
-               NestedLocks.CanSwap(inner, outer);
+               (NestedLocks.IsDirectPair(inner, outer) ||
+                (NestedLocks.CanSwap(inner, outer) && TW0004LockHoist.CanHoist(model, inner, outer, cancellationToken)));
     }
 
     private static bool CanUseLockSet(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, out LockStatementSyntax inner, out LockStatementSyntax outer)

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,7 +22,7 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0005ReleaseNotInFinallyCodeFix))]
 [Shared]
-public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
+public sealed class TW0005ReleaseNotInFinallyCodeFix : ThreadWiseCodeFixProvider
 {
     public const string WrapInTryFinallyKey = "TW0005.WrapInTryFinally";
     public const string UseLockStatementKey = "TW0005.UseLockStatement";
@@ -31,58 +30,34 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ReleaseNotInFinally);
 
-    // Regions nest and overlap (two locks taken one inside the other): one rewrite of each statement list per document.
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (LockRegionPlan.TryCreate(scope.Root, scope.Model, diagnostic, cancellationToken) is not { } plan)
         {
-            return;
+            yield break;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        if (plan.ReleaseInTry is not null)
         {
-            var plan = LockRegionPlan.TryCreate(root, model, diagnostic, context.CancellationToken);
-            if (plan is null)
-            {
-                continue;
-            }
-
-            if (plan.EnterAsyncExpression is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Use 'using (await …EnterAsync())'",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, UseEnterAsyncScopeKey, ct),
-                        UseEnterAsyncScopeKey),
-                    diagnostic);
-            }
-
-            if (plan.CanUseLockStatement)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Use 'lock ({plan.LockExpression})'",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, UseLockStatementKey, ct),
-                        UseLockStatementKey),
-                    diagnostic);
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Release in a finally block",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, WrapInTryFinallyKey, ct),
-                    WrapInTryFinallyKey),
-                diagnostic);
+            yield return new FixOption("Release in the finally block", WrapInTryFinallyKey);
+            yield break;
         }
+
+        if (plan.EnterAsyncExpression is not null)
+        {
+            yield return new FixOption("Use 'using (await …EnterAsync())'", UseEnterAsyncScopeKey);
+        }
+
+        if (plan.CanUseLockStatement)
+        {
+            yield return new FixOption($"Use 'lock ({plan.LockExpression})'", UseLockStatementKey);
+        }
+
+        yield return new FixOption("Release in a finally block", WrapInTryFinallyKey);
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    // Regions nest and overlap (two locks taken one inside the other): one rewrite of each statement list per document.
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
@@ -91,17 +66,24 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
             return document;
         }
 
-        var shape = key switch
-        {
-            UseLockStatementKey => LockRegionShape.LockStatement,
-            UseEnterAsyncScopeKey => LockRegionShape.EnterAsyncScope,
-            _ => LockRegionShape.TryFinally,
-        };
         var needsImport = false;
-        var byContainer = new Dictionary<SyntaxNode, List<LockRegionPlan>>();
-        foreach (var diagnostic in diagnostics)
+        var moveToFinally = new HashSet<SyntaxNode>();
+        var byContainer = new Dictionary<SyntaxNode, Dictionary<LockRegionPlan, LockRegionShape>>();
+        foreach (var (diagnostic, key) in fixes)
         {
+            var shape = key switch
+            {
+                UseLockStatementKey => LockRegionShape.LockStatement,
+                UseEnterAsyncScopeKey => LockRegionShape.EnterAsyncScope,
+                _ => LockRegionShape.TryFinally,
+            };
             var plan = LockRegionPlan.TryCreate(root, model, diagnostic, cancellationToken);
+            if (plan?.ReleaseInTry is { } tryStatement)
+            {
+                moveToFinally.Add(tryStatement);
+                continue;
+            }
+
             if (plan is null || (shape == LockRegionShape.LockStatement && !plan.CanUseLockStatement) ||
                 (shape == LockRegionShape.EnterAsyncScope && plan.EnterAsyncExpression is null))
             {
@@ -112,20 +94,22 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : CodeFixProvider
 
             if (!byContainer.TryGetValue(plan.Container, out var plans))
             {
-                byContainer[plan.Container] = plans = new List<LockRegionPlan>();
+                byContainer[plan.Container] = plans = new Dictionary<LockRegionPlan, LockRegionShape>();
             }
 
-            plans.Add(plan);
+            plans[plan] = shape;
         }
 
-        if (byContainer.Count == 0)
+        if (byContainer.Count == 0 && moveToFinally.Count == 0)
         {
             return document;
         }
 
         var newRoot = root.ReplaceNodes(
-            byContainer.Keys,
-            (original, rewritten) => LockRegionRewriter.Rewrite(rewritten, byContainer[original], shape));
+            byContainer.Keys.Concat(moveToFinally),
+            (original, rewritten) => byContainer.TryGetValue(original, out var plans)
+                ? LockRegionRewriter.Rewrite(rewritten, plans)
+                : LockRegionPlan.MoveReleaseToFinally((TryStatementSyntax)rewritten));
         if (needsImport && newRoot is CompilationUnitSyntax unit)
         {
             newRoot = AddUsing(unit, "ThreadWise");

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -24,7 +23,7 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0006ThreadConfiguredAfterStartCodeFix))]
 [Shared]
-public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
+public sealed class TW0006ThreadConfiguredAfterStartCodeFix : ThreadWiseCodeFixProvider
 {
     public const string MoveIntoInitializerKey = "TW0006.MoveIntoInitializer";
     public const string MoveBeforeStartKey = "TW0006.MoveBeforeStart";
@@ -32,52 +31,27 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(RuleIds.ThreadConfiguredAfterStart);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan.TryCreate(scope.Root, scope.Model, diagnostic, cancellationToken) is not { } plan)
         {
-            return;
+            yield break;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        if (plan.Creation is not null)
         {
-            var plan = Plan.TryCreate(root, model, diagnostic, context.CancellationToken);
-            if (plan is null)
-            {
-                continue;
-            }
-
-            if (plan.Creation is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Set IsBackground in the thread's object initializer",
-                        ct => ApplyAsync(context.Document, new[] { diagnostic }, MoveIntoInitializerKey, ct),
-                        MoveIntoInitializerKey),
-                    diagnostic);
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Move before Start()",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, MoveBeforeStartKey, ct),
-                    MoveBeforeStartKey),
-                diagnostic);
+            yield return new FixOption("Set IsBackground in the thread's object initializer", MoveIntoInitializerKey);
         }
+
+        yield return new FixOption("Move before Start()", MoveBeforeStartKey);
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, string? key, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        foreach (var (diagnostic, key) in fixes.OrderBy(f => f.Diagnostic.Location.SourceSpan.Start))
         {
             var plan = Plan.TryCreate(root, model, diagnostic, cancellationToken);
             if (plan is null)
@@ -200,22 +174,60 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
                 return null;
             }
 
-            var settingUnit = StatementEditing.MovableUnit(settingStatement);
             var startUnit = StatementEditing.MovableUnit(startStatement);
+            StatementSyntax moved = settingStatement;
+            var settingUnit = StatementEditing.MovableUnit(moved);
+            if (!StatementEditing.AreSiblings(settingUnit, startUnit) && GuardingIf(settingStatement) is { } guard &&
+                !ReadsTheThread(model, guard.Condition, startStatement, cancellationToken))
+            {
+                // `if (quiet) t.IsBackground = true;` after the Start: the whole `if` moves before it.
+                moved = guard;
+                settingUnit = StatementEditing.MovableUnit(guard);
+            }
+
             if (!StatementEditing.AreSiblings(settingUnit, startUnit) || startUnit.SpanStart >= settingUnit.SpanStart)
             {
                 return null;
             }
 
             var between = Statements(startUnit.Parent!).Where(s => s.SpanStart >= startUnit.SpanStart && s.SpanStart < settingUnit.SpanStart).ToList();
-            if (!CanMoveBefore(model, settingStatement, startUnit, between, ignored: null))
+            if (!CanMoveBefore(model, moved, startUnit, between, ignored: null))
             {
                 return null;
             }
 
             var plan = new Plan(settingUnit, startUnit, site as AssignmentExpressionSyntax);
-            plan.FindCreation(model, settingStatement, cancellationToken);
+            if (moved == settingStatement)
+            {
+                plan.FindCreation(model, settingStatement, cancellationToken);
+            }
+
             return plan;
+        }
+
+        /// <summary>
+        /// The <c>if</c> (no <c>else</c>) whose body is only <paramref name="setting"/>, directly or as the one statement
+        /// of its block; null otherwise.
+        /// </summary>
+        private static IfStatementSyntax? GuardingIf(ExpressionStatementSyntax setting) => setting.Parent switch
+        {
+            IfStatementSyntax { Else: null } direct when direct.Statement == setting => direct,
+            BlockSyntax { Statements.Count: 1, Parent: IfStatementSyntax { Else: null } viaBlock } => viaBlock,
+            _ => null,
+        };
+
+        /// <summary>
+        /// True when the condition names the started thread (<c>if (t.IsAlive)</c>): before the Start it would read
+        /// another state, so the <c>if</c> cannot move there.
+        /// </summary>
+        private static bool ReadsTheThread(SemanticModel model, ExpressionSyntax condition, ExpressionStatementSyntax start, CancellationToken cancellationToken)
+        {
+            var threads = start.DescendantNodes().OfType<MemberAccessExpressionSyntax>()
+                .Select(a => model.GetSymbolInfo(a.Expression, cancellationToken).Symbol)
+                .Where(symbol => symbol is not null)
+                .ToList();
+            return threads.Count == 0 || condition.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n =>
+                threads.Contains(model.GetSymbolInfo(n, cancellationToken).Symbol, SymbolEqualityComparer.Default));
         }
 
         /// <summary><c>.Start()</c> in <c>t?.Start()</c> is part of the conditional access: the statement holds that.</summary>
@@ -286,7 +298,7 @@ public sealed class TW0006ThreadConfiguredAfterStartCodeFix : CodeFixProvider
         /// The setting can run earlier, at <paramref name="target"/>, when every local it reads is declared before the
         /// target and none is written between the target and the setting.
         /// </summary>
-        private static bool CanMoveBefore(SemanticModel model, ExpressionStatementSyntax setting, SyntaxNode target, List<SyntaxNode> between, ILocalSymbol? ignored)
+        private static bool CanMoveBefore(SemanticModel model, StatementSyntax setting, SyntaxNode target, List<SyntaxNode> between, ILocalSymbol? ignored)
         {
             var flow = model.AnalyzeDataFlow(setting);
             if (flow is null || !flow.Succeeded)

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -26,50 +25,28 @@ namespace ThreadWise.CodeFixes.Rules;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(TW0007WaitBeforeCompletionCodeFix))]
 [Shared]
-public sealed class TW0007WaitBeforeCompletionCodeFix : CodeFixProvider
+public sealed class TW0007WaitBeforeCompletionCodeFix : ThreadWiseCodeFixProvider
 {
     public const string CompleteBeforeWaitKey = "TW0007.CompleteBeforeWait";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(RuleIds.WaitBeforeCompletion);
 
-    public override FixAllProvider GetFixAllProvider() =>
-        FixAllProvider.Create(static async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<FixOption> GetFixes(FixScope scope, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        if (Plan.TryCreate(scope.Root, scope.Model, diagnostic, cancellationToken) is { } plan)
         {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var plan = Plan.TryCreate(root, model, diagnostic, context.CancellationToken);
-            if (plan is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Call '{plan.CallText}' before waiting",
-                    ct => ApplyAsync(context.Document, new[] { diagnostic }, ct),
-                    CompleteBeforeWaitKey),
-                diagnostic);
+            yield return new FixOption($"Call '{plan.CallText}' before waiting", CompleteBeforeWaitKey);
         }
     }
 
-    private static async Task<Document> ApplyAsync(Document document, IEnumerable<Diagnostic> diagnostics, CancellationToken cancellationToken)
+    private protected override async Task<Document> ApplyAsync(Document document, IReadOnlyList<(Diagnostic Diagnostic, string EquivalenceKey)> fixes, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
         var handled = new HashSet<SyntaxNode>();
-        foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
+        foreach (var (diagnostic, _) in fixes.OrderBy(f => f.Diagnostic.Location.SourceSpan.Start))
         {
             var plan = Plan.TryCreate(root, model, diagnostic, cancellationToken);
 
@@ -84,9 +61,24 @@ public sealed class TW0007WaitBeforeCompletionCodeFix : CodeFixProvider
             {
                 comments = StatementEditing.LeadingCommentLines(plan.CompletionUnit!, StatementEditing.Indentation(plan.WaitUnit));
                 editor.RemoveNode(plan.CompletionUnit!, SyntaxRemoveOptions.KeepNoTrivia);
+
+                // A blank line that opened the removed completion now opens what followed it.
+                var gap = StatementEditing.LeadingBlankLines(plan.CompletionUnit!);
+                var siblings = plan.CompletionUnit!.Parent!.ChildNodes().ToList();
+                var next = siblings.IndexOf(plan.CompletionUnit!) + 1 < siblings.Count ? siblings[siblings.IndexOf(plan.CompletionUnit!) + 1] : null;
+                if (gap.Count > 0 && next is StatementSyntax or GlobalStatementSyntax && StatementEditing.LeadingBlankLines(next!).Count == 0)
+                {
+                    editor.ReplaceNode(next!, (current, _) => current.WithLeadingTrivia(gap.AddRange(current.GetLeadingTrivia())));
+                }
             }
 
-            editor.InsertBefore(plan.WaitUnit, plan.BuildStatement(comments));
+            // The wait's leading blank lines open the moved group (completion, then wait), as they opened the wait.
+            var blank = StatementEditing.LeadingBlankLines(plan.WaitUnit);
+            editor.InsertBefore(plan.WaitUnit, plan.BuildStatement(blank.AddRange(comments)));
+            if (blank.Count > 0)
+            {
+                editor.ReplaceNode(plan.WaitUnit, static (current, _) => StatementEditing.WithoutLeadingBlankLines(current));
+            }
         }
 
         return editor.GetChangedDocument();

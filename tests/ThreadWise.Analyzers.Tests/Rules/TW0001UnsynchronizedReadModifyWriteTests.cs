@@ -1463,7 +1463,7 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
     }
 
     [Fact]
-    public Task NoFix_TopLevelCapturedDouble()
+    public Task Fix_TopLevelCapturedDouble_LocksOnALocalDeclaredBeforeIt()
     {
         const string source = """
             using System.Threading.Tasks;
@@ -1472,6 +1472,19 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
             Parallel.For(0, 10, i => { {|TW0001:total += i|}; });
             System.Console.WriteLine(total);
             """;
-        return VerifyAsync(source, source, null, OutputKind.ConsoleApplication);
+        const string fixedSource = """
+            using System.Threading.Tasks;
+
+            double total = 0;
+            var sync = new object();
+            Parallel.For(0, 10, i => {
+                lock (sync)
+                {
+                    total += i;
+                }
+            });
+            System.Console.WriteLine(total);
+            """;
+        return VerifyAsync(source, fixedSource, null, OutputKind.ConsoleApplication);
     }
 }

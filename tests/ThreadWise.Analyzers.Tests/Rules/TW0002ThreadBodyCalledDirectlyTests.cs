@@ -947,7 +947,7 @@ public class TW0002ThreadBodyCalledDirectlyTests
             {
                 void M(bool b)
                 {
-                    var t = new Thread(() => Work(1));
+                    var t = new Thread(() => Work(2));
                     {|TW0002:Work(1)|};
                     if (b)
                     {

@@ -1579,9 +1579,9 @@ public class TW0004InconsistentLockOrderTests
     }
 
     [Fact]
-    public Task NoFix_DistinctLocks_WhenTheOtherOrderCannotBeSwapped()
+    public Task Fix_HoistsTheWantedOuterLock_OverStatementsThatTakeNoLock()
     {
-        // LockSet.Enter at one site and a plain nested lock at the other would still deadlock: no partial rewrite.
+        // The losing site takes '_ledger' first, over the whole body: Console.WriteLine takes none of our locks.
         const string source = """
             using System;
 
@@ -1614,7 +1614,39 @@ public class TW0004InconsistentLockOrderTests
                 }
             }
             """;
-        return VerifyFixAsync(source, source, null);
+        const string fixedSource = """
+            using System;
+
+            class Bank
+            {
+                private readonly object _ledger = new object();
+                private readonly object _audit = new object();
+
+                public void Post()
+                {
+                    lock (_ledger)
+                    {
+                        lock (_audit)
+                        {
+                            Console.WriteLine("post");
+                        }
+                    }
+                }
+
+                public void Reconcile()
+                {
+                    lock (_ledger)
+                    {
+                        lock (_audit)
+                        {
+                            Console.WriteLine("check");
+                            Console.WriteLine("reconcile");
+                        }
+                    }
+                }
+            }
+            """;
+        return VerifyFixAsync(source, fixedSource, null);
     }
 
     [Fact]

@@ -655,7 +655,7 @@ public class TW0005ReleaseNotInFinallyFixTests
     }
 
     [Fact]
-    public Task NoFix_LocalDeclaredInTheRegionIsUsedAfterTheRelease()
+    public Task NoFix_OutVariableDeclaredInTheRegionIsUsedAfterTheRelease()
     {
         const string source = """
             using System;
@@ -665,10 +665,10 @@ public class TW0005ReleaseNotInFinallyFixTests
             {
                 private readonly object _sync = new object();
 
-                public string M()
+                public int M()
                 {
                     {|TW0005:Monitor.Enter(_sync)|};
-                    var value = Environment.GetEnvironmentVariable("X");
+                    int.TryParse(Environment.GetEnvironmentVariable("X"), out var value);
                     Monitor.Exit(_sync);
                     return value;
                 }

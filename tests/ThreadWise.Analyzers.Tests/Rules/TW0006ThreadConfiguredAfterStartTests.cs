@@ -985,7 +985,7 @@ public class TW0006ThreadConfiguredAfterStartTests
     }
 
     [Fact]
-    public Task NoFix_WhenAssignmentIsConditional()
+    public Task Fix_ConditionalAssignment_MovesTheWholeIfBeforeStart()
     {
         const string source = """
             using System.Threading;
@@ -1002,6 +1002,21 @@ public class TW0006ThreadConfiguredAfterStartTests
                 }
             }
             """;
-        return VerifyFix.VerifyNoCodeFixAsync(source);
+        const string fixedSource = """
+            using System.Threading;
+
+            class C
+            {
+                void M(Thread t, bool quiet)
+                {
+                    if (quiet)
+                    {
+                        t.IsBackground = true;
+                    }
+                    t.Start();
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, null);
     }
 }

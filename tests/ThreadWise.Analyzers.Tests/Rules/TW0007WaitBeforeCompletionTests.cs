@@ -1161,6 +1161,7 @@ public class TW0007WaitBeforeCompletionTests
                     // no more work
                     queue.CompleteAdding();
                     consumer.Wait();
+
                     Console.WriteLine("done");
                 }
             }
