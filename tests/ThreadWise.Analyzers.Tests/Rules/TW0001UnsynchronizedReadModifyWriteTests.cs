@@ -4,7 +4,9 @@ using Microsoft.CodeAnalysis.Testing;
 using ThreadWise.Analyzers.Tests.Verifiers;
 using Xunit;
 using ThreadWise.CodeFixes.Rules;
-using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer>;
+using Verify = ThreadWise.Analyzers.Tests.Verifiers.BuildVerifier<
+    ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer,
+    ThreadWise.Analyzers.Rules.TW0001CrossTypeAnalyzer>;
 using VerifyFix = ThreadWise.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer,
     ThreadWise.CodeFixes.Rules.TW0001UnsynchronizedReadModifyWriteCodeFix>;
@@ -1089,8 +1091,7 @@ public class TW0001UnsynchronizedReadModifyWriteTests
 public class TW0001UnsynchronizedReadModifyWriteFixTests
 {
     /// <summary>
-    /// TW0001 is a compilation-end (non-local) diagnostic: the IDE offers its fixes once the diagnostic is computed (build,
-    /// full-solution analysis, dotnet format), so the testing library's local-diagnostic check is skipped.
+    /// The fixed stories lie in one type, so the diagnostics are live (local): the testing library checks that too.
     /// </summary>
     private static Task VerifyAsync(string source, string fixedSource, string? key, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
     {
@@ -1099,7 +1100,6 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
             TestCode = source,
             FixedCode = fixedSource,
             CodeActionEquivalenceKey = key,
-            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
         };
         test.TestState.OutputKind = outputKind;
         test.FixedState.OutputKind = outputKind;
@@ -1415,7 +1415,6 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
             TestCode = source,
             FixedCode = fixedSource,
             CodeActionEquivalenceKey = TW0001UnsynchronizedReadModifyWriteCodeFix.UseInterlockedKey,
-            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
         };
         return test.RunAsync();
     }

@@ -37,8 +37,14 @@ internal sealed class TW0001Concurrency
             switch (body.Key)
             {
                 case IMethodSymbol method when _methods.TryGetValue(method, out var existing):
-                    existing.Accesses.AddRange(body.Accesses);
-                    existing.Calls.AddRange(body.Calls);
+                    // Two blocks of one member (a constructor initializer and its body): one summary, without
+                    // touching the shared ones.
+                    var merged = new BodySummary(method, existing.Syntax, existing.IsConstructor);
+                    merged.Accesses.AddRange(existing.Accesses);
+                    merged.Accesses.AddRange(body.Accesses);
+                    merged.Calls.AddRange(existing.Calls);
+                    merged.Calls.AddRange(body.Calls);
+                    _methods[method] = merged;
                     break;
                 case IMethodSymbol method:
                     _methods[method] = body;
@@ -50,7 +56,7 @@ internal sealed class TW0001Concurrency
         }
     }
 
-    public IEnumerable<(StorageAccess Access, LaunchSite Launch, string Reason)> FindRaces()
+    public IReadOnlyList<Race> FindRaces()
     {
         var entries = new List<Entry>();
         foreach (var site in _launches.OrderBy(s => s.Site.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Site.SpanStart))
@@ -64,7 +70,7 @@ internal sealed class TW0001Concurrency
 
         if (entries.Count == 0)
         {
-            return Array.Empty<(StorageAccess, LaunchSite, string)>();
+            return Array.Empty<Race>();
         }
 
         var sitesByTarget = entries.GroupBy(e => e.Target).ToDictionary(g => g.Key, g => g.ToList());
@@ -119,7 +125,7 @@ internal sealed class TW0001Concurrency
         }
 
         var reported = new HashSet<StorageAccess>();
-        var results = new List<(StorageAccess, LaunchSite, string)>();
+        var results = new List<Race>();
         foreach (var entry in entries)
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -136,7 +142,7 @@ internal sealed class TW0001Concurrency
                 if (reason is not null)
                 {
                     reported.Add(access);
-                    results.Add((access, entry.Site, reason));
+                    results.Add(NewRace(access, entry, reason));
                 }
             }
 
@@ -152,13 +158,36 @@ internal sealed class TW0001Concurrency
                 if ((access.IsElement ? entry.Reach.ElementWrites : entry.Reach.Writes).Contains(access.Path))
                 {
                     reported.Add(access);
-                    results.Add((access, entry.Site, $"while {Describe(entry, plural: false)} also writes it"));
+                    results.Add(NewRace(access, entry, $"while {Describe(entry, plural: false)} also writes it"));
                 }
             }
         }
 
         return results;
     }
+
+    private static Race NewRace(StorageAccess access, Entry entry, string reason) =>
+        new(access, entry.Site, Display(access), Verb(access.Kind), reason, new[] { entry.Site.Site.GetLocation() });
+
+    private static string Display(StorageAccess access)
+    {
+        var target = access.Syntax switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.PostfixUnaryExpressionSyntax p => p.Operand,
+            Microsoft.CodeAnalysis.CSharp.Syntax.PrefixUnaryExpressionSyntax p => p.Operand,
+            Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax a => a.Left,
+            _ => access.Syntax,
+        };
+        var text = target.ToString();
+        return text.Length <= 60 ? text : access.Path.Symbols[access.Path.Symbols.Length - 1].Name;
+    }
+
+    private static string Verb(ReadModifyWriteKind kind) => kind switch
+    {
+        ReadModifyWriteKind.Increment => "incremented",
+        ReadModifyWriteKind.Decrement => "decremented",
+        _ => "updated",
+    };
 
     private string? PairReason(Entry entry, StorageAccess access, SymbolPath key, Dictionary<SymbolPath, List<Entry>> writers)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -22,12 +21,10 @@ internal sealed class TW0001Collector
     private readonly INamedTypeSymbol? _methodImpl;
     private readonly INamedTypeSymbol? _enumerable;
     private readonly INamedTypeSymbol? _list;
-    private readonly ConcurrentBag<BodySummary> _bodies;
 
-    public TW0001Collector(ThreadingModel model, ConcurrentBag<BodySummary> bodies)
+    public TW0001Collector(ThreadingModel model)
     {
         _model = model;
-        _bodies = bodies;
         var compilation = model.Compilation;
         _libraryAcquires = SymbolSets.Union(
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.SemaphoreSlimExtensions"), "Enter", "EnterAsync"),
@@ -37,8 +34,10 @@ internal sealed class TW0001Collector
         _list = WellKnownTypes.Get(compilation, "System.Collections.Generic.List`1");
     }
 
-    public void Collect(OperationBlockAnalysisContext context)
+    /// <summary>The bodies of the member that owns <paramref name="context"/>'s blocks (a pure function of them).</summary>
+    public ImmutableArray<BodySummary> Summarize(OperationBlockAnalysisContext context)
     {
+        var result = ImmutableArray.CreateBuilder<BodySummary>();
         var owner = context.OwningSymbol;
         var method = owner as IMethodSymbol;
         var isConstructor = method is { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor };
@@ -77,10 +76,12 @@ internal sealed class TW0001Collector
 
                 if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0)
                 {
-                    _bodies.Add(body);
+                    result.Add(body);
                 }
             }
         }
+
+        return result.ToImmutable();
     }
 
     internal static IMethodSymbol MethodKey(IMethodSymbol method)
