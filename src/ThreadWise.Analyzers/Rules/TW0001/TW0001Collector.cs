@@ -21,10 +21,14 @@ internal sealed class TW0001Collector
     private readonly INamedTypeSymbol? _methodImpl;
     private readonly INamedTypeSymbol? _enumerable;
     private readonly INamedTypeSymbol? _list;
+    private readonly ImmutableHashSet<IMethodSymbol> _timerChange;
+    private readonly ImmutableHashSet<IMethodSymbol> _timerConstructors;
 
     public TW0001Collector(ThreadingModel model)
     {
         _model = model;
+        _timerChange = SymbolSets.Methods(model.Launches.ThreadingTimer, "Change");
+        _timerConstructors = SymbolSets.Constructors(model.Launches.ThreadingTimer).ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
         var compilation = model.Compilation;
         _libraryAcquires = SymbolSets.Union(
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.SemaphoreSlimExtensions"), "Enter", "EnterAsync"),
@@ -74,7 +78,8 @@ internal sealed class TW0001Collector
                     body.Calls.Clear();
                 }
 
-                if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0)
+                if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0 || body.TimerChanges.Count > 0 ||
+                    body.RefParameterUpdates.Count > 0)
                 {
                     result.Add(body);
                 }
@@ -191,6 +196,8 @@ internal sealed class TW0001Collector
         private readonly HashSet<SyntaxNode> _launchedLambdas = new();
         private readonly HashSet<SyntaxNode> _repeatingLambdas = new();
         private readonly Dictionary<ILocalSymbol, IOperation?> _delegateLocals = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, bool> _freshLocals = new(SymbolEqualityComparer.Default);
+        private HashSet<ILocalSymbol>? _fresh;
 
         public Walk(TW0001Collector owner, IOperation block)
         {
@@ -210,15 +217,38 @@ internal sealed class TW0001Collector
             {
                 switch (operation)
                 {
-                    case IVariableDeclaratorOperation { Symbol: { Type.TypeKind: TypeKind.Delegate } local } declarator:
+                    case IVariableDeclaratorOperation { Symbol: { } local } declarator:
                         if ((declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value) is { } initializer)
                         {
-                            NoteDelegateValue(local, initializer);
+                            if (local.Type.TypeKind == TypeKind.Delegate)
+                            {
+                                NoteDelegateValue(local, initializer);
+                            }
+
+                            NoteFreshness(local, initializer);
                         }
 
                         break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: { Type.TypeKind: TypeKind.Delegate } assigned } } assignment:
-                        NoteDelegateValue(assigned, assignment.Value);
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var assigned } } assignment:
+                        if (assigned.Type.TypeKind == TypeKind.Delegate)
+                        {
+                            NoteDelegateValue(assigned, assignment.Value);
+                        }
+
+                        NoteFreshness(assigned, assignment.Value);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: ILocalReferenceOperation passed }:
+                        _freshLocals[passed.Local] = false;
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                        {
+                            if (target is ILocalReferenceOperation written)
+                            {
+                                _freshLocals[written.Local] = false;
+                            }
+                        }
+
                         break;
                     case IInvocationOperation or IObjectCreationOperation or IEventAssignmentOperation:
                         candidates.Add(operation);
@@ -269,6 +299,31 @@ internal sealed class TW0001Collector
             }
         }
 
+        /// <summary>A local is fresh when every value it is assigned is a new object (one object per execution of the body).</summary>
+        private void NoteFreshness(ILocalSymbol local, IOperation value) =>
+            _freshLocals[local] = (!_freshLocals.TryGetValue(local, out var fresh) || fresh) && !local.IsRef &&
+                                  Unwrap(value) is IObjectCreationOperation;
+
+        private HashSet<ILocalSymbol> Fresh
+        {
+            get
+            {
+                if (_fresh is null)
+                {
+                    _fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                    foreach (var pair in _freshLocals)
+                    {
+                        if (pair.Value)
+                        {
+                            _fresh.Add(pair.Key);
+                        }
+                    }
+                }
+
+                return _fresh;
+            }
+        }
+
         /// <summary>A delegate local assigned once resolves to its value; assigned twice, to nothing.</summary>
         private void NoteDelegateValue(ILocalSymbol local, IOperation value) =>
             _delegateLocals[local] = _delegateLocals.ContainsKey(local) ? null : value;
@@ -316,11 +371,17 @@ internal sealed class TW0001Collector
             }
         }
 
-        private static Receiver ReceiverOf(IOperation? instance, BodySummary body, bool forLaunch)
+        private Receiver ReceiverOf(IOperation? instance, BodySummary body, bool forLaunch)
         {
             if (instance is null || Unwrap(instance) is IInstanceReferenceOperation)
             {
                 return Receiver.This;
+            }
+
+            if (!forLaunch && (Unwrap(instance) is IObjectCreationOperation ||
+                               (Unwrap(instance) is ILocalReferenceOperation local && Fresh.Contains(local.Local) && body.Declares(local.Local))))
+            {
+                return Receiver.Fresh;
             }
 
             if (!AccessPath.TryCreate(instance, out var path))
@@ -339,6 +400,7 @@ internal sealed class TW0001Collector
 
         public void Run(BodySummary root, bool synchronized)
         {
+            root.FreshLocals = Fresh;
             Bodies.Add(root);
             var stack = new Stack<(IOperation Operation, BodySummary Body, bool Locked)>();
             stack.Push((_block, root, synchronized));
@@ -350,7 +412,7 @@ internal sealed class TW0001Collector
                     case IAnonymousFunctionOperation lambda:
                         if (_launchedLambdas.Contains(lambda.Syntax))
                         {
-                            var lambdaBody = new BodySummary(lambda.Syntax, lambda.Syntax, isConstructor: false);
+                            var lambdaBody = new BodySummary(lambda.Syntax, lambda.Syntax, isConstructor: false) { FreshLocals = Fresh };
                             Bodies.Add(lambdaBody);
                             stack.Push((lambda.Body, lambdaBody, false));
                         }
@@ -363,7 +425,7 @@ internal sealed class TW0001Collector
                     case ILocalFunctionOperation localFunction:
                         if (localFunction.Body is { } localBody)
                         {
-                            var functionBody = new BodySummary(MethodKey(localFunction.Symbol), localFunction.Syntax, isConstructor: false);
+                            var functionBody = new BodySummary(MethodKey(localFunction.Symbol), localFunction.Syntax, isConstructor: false) { FreshLocals = Fresh };
                             Bodies.Add(functionBody);
                             stack.Push((localBody, functionBody, false));
                         }
@@ -423,11 +485,18 @@ internal sealed class TW0001Collector
                     case IInvocationOperation invocation:
                         RecordCall(invocation, body, locked);
                         RecordLaunches(invocation, body);
+                        RecordTimerChange(invocation, body);
+                        var target = invocation.TargetMethod;
+                        var inSource = !target.DeclaringSyntaxReferences.IsEmpty || target.PartialImplementationPart is not null;
                         foreach (var argument in invocation.Arguments)
                         {
-                            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out &&
+                                Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax) is { } passed &&
+                                argument.Parameter.RefKind == RefKind.Ref && inSource && !locked)
                             {
-                                Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax);
+                                // Inc(ref total): a read-modify-write if the callee updates that parameter.
+                                passed.RefCallee = MethodKey(target);
+                                passed.RefOrdinal = argument.Parameter.Ordinal;
                             }
                         }
 
@@ -471,7 +540,7 @@ internal sealed class TW0001Collector
             return false;
         }
 
-        private void Record(IOperation target, ReadModifyWriteKind kind, BodySummary body, bool locked, SyntaxNode syntax)
+        private StorageAccess? Record(IOperation target, ReadModifyWriteKind kind, BodySummary body, bool locked, SyntaxNode syntax)
         {
             var operation = Unwrap(target);
             var pathOperation = operation;
@@ -482,7 +551,7 @@ internal sealed class TW0001Collector
             {
                 if (element.Indices.Length != 1)
                 {
-                    return;
+                    return null;
                 }
 
                 isElement = true;
@@ -499,7 +568,7 @@ internal sealed class TW0001Collector
 
             if (!AccessPath.TryCreate(pathOperation, out var path))
             {
-                return;
+                return null;
             }
 
             StorageRoot root;
@@ -508,7 +577,7 @@ internal sealed class TW0001Collector
                 case IFieldSymbol field:
                     if (IsThreadStatic(field))
                     {
-                        return;
+                        return null;
                     }
 
                     root = field.IsStatic ? StorageRoot.Static : StorageRoot.This;
@@ -519,7 +588,7 @@ internal sealed class TW0001Collector
                 case ILocalSymbol local:
                     if (local.IsRef)
                     {
-                        return;
+                        return null;
                     }
 
                     root = body.Declares(local) ? StorageRoot.OwnLocal : StorageRoot.Captured;
@@ -527,20 +596,28 @@ internal sealed class TW0001Collector
                 case IParameterSymbol parameter:
                     if (parameter.RefKind != RefKind.None)
                     {
-                        return;
+                        if (parameter.RefKind == RefKind.Ref && kind != ReadModifyWriteKind.None && !locked && !isElement &&
+                            path.Symbols.Length == 1 && body.Declares(parameter))
+                        {
+                            body.RefParameterUpdates[parameter.Ordinal] = kind;
+                        }
+
+                        return null;
                     }
 
                     root = body.Declares(parameter) ? StorageRoot.OwnLocal : StorageRoot.Captured;
                     break;
                 default:
-                    return;
+                    return null;
             }
 
-            body.Accesses.Add(new StorageAccess(root, SymbolPath.From(path), isElement, kind, locked, syntax)
+            var access = new StorageAccess(root, SymbolPath.From(path), isElement, kind, locked, syntax)
             {
                 IndexSymbol = indexSymbol,
                 IndexIsConstant = indexIsConstant,
-            });
+            };
+            body.Accesses.Add(access);
+            return access;
         }
 
         private bool IsThreadStatic(IFieldSymbol field)
@@ -562,7 +639,7 @@ internal sealed class TW0001Collector
             return false;
         }
 
-        private static void RecordCall(IInvocationOperation invocation, BodySummary body, bool locked)
+        private void RecordCall(IInvocationOperation invocation, BodySummary body, bool locked)
         {
             var target = invocation.TargetMethod;
             if (locked || target.DeclaringSyntaxReferences.IsEmpty && target.PartialImplementationPart is null)
@@ -603,8 +680,27 @@ internal sealed class TW0001Collector
                 {
                     InvokeGroup = invokeGroup,
                 };
+                if (operation is IObjectCreationOperation { Constructor: { } constructor } creation && _owner._timerConstructors.Contains(constructor.OriginalDefinition))
+                {
+                    site.OneShotTimer = TW0001Timers.IsInfinite(TW0001Timers.Argument(creation.Arguments, "period"));
+                    site.TimerSymbol = TW0001Timers.StorageOf(creation);
+                }
+
                 MarkRepetition(site, body);
                 body.Launches.Add(site);
+            }
+        }
+
+        private void RecordTimerChange(IInvocationOperation invocation, BodySummary body)
+        {
+            if (_owner._timerChange.ContainsMethod(invocation.TargetMethod) &&
+                invocation.Instance is { } instance && AccessPath.TryCreate(Unwrap(instance), out var path))
+            {
+                body.TimerChanges.Add(new TimerChange(
+                    path.Symbols[path.Symbols.Length - 1],
+                    disarms: TW0001Timers.IsInfinite(TW0001Timers.Argument(invocation.Arguments, "dueTime")),
+                    oneShot: TW0001Timers.IsInfinite(TW0001Timers.Argument(invocation.Arguments, "period")),
+                    atEnd: TW0001Timers.IsAtEnd(invocation.Syntax, body.Syntax)));
             }
         }
 

@@ -25,6 +25,7 @@ internal sealed class TW0001Concurrency
     private readonly Dictionary<IMethodSymbol, BodySummary> _methods = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, BodySummary> _lambdas = new();
     private readonly List<LaunchSite> _launches = new();
+    private readonly Dictionary<ISymbol, List<(TimerChange Change, BodySummary Body)>> _timerChanges = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<(BodySummary, SymbolPath), Reach> _reachCache = new();
     private readonly CancellationToken _cancellationToken;
 
@@ -34,6 +35,16 @@ internal sealed class TW0001Concurrency
         foreach (var body in bodies)
         {
             _launches.AddRange(body.Launches);
+            foreach (var change in body.TimerChanges)
+            {
+                if (!_timerChanges.TryGetValue(change.Timer, out var list))
+                {
+                    _timerChanges[change.Timer] = list = new List<(TimerChange, BodySummary)>();
+                }
+
+                list.Add((change, body));
+            }
+
             switch (body.Key)
             {
                 case IMethodSymbol method when _methods.TryGetValue(method, out var existing):
@@ -44,6 +55,11 @@ internal sealed class TW0001Concurrency
                     merged.Accesses.AddRange(body.Accesses);
                     merged.Calls.AddRange(existing.Calls);
                     merged.Calls.AddRange(body.Calls);
+                    foreach (var update in existing.RefParameterUpdates.Concat(body.RefParameterUpdates))
+                    {
+                        merged.RefParameterUpdates[update.Key] = update.Value;
+                    }
+
                     _methods[method] = merged;
                     break;
                 case IMethodSymbol method:
@@ -79,8 +95,9 @@ internal sealed class TW0001Concurrency
             var thisPath = Limit(entry.Site.Receiver.Resolve(SymbolPath.Empty));
             entry.Reach = Walk(entry.Target, thisPath);
             entry.Siblings = sitesByTarget[entry.Target];
-            entry.SelfConcurrent = entry.Site.Kind == LaunchKind.ConcurrentWithItself || AnyTwoConcurrent(entry.Siblings);
+            entry.SelfConcurrent = (entry.Site.Kind == LaunchKind.ConcurrentWithItself && !RunsOneAtATime(entry)) || AnyTwoConcurrent(entry.Siblings);
             entry.Multi = entry.SelfConcurrent || entry.Site.Repeated;
+            entry.OwnMulti = entry.Multi;
             if (entry.Site.TargetSyntax is { } lambda)
             {
                 entry.Scopes.Add(lambda);
@@ -92,25 +109,26 @@ internal sealed class TW0001Concurrency
             }
         }
 
-        // A launch made by code that itself runs on several threads at once is repeated too.
+        // A launch made by code that itself runs on several threads at once is repeated too; but each run of the
+        // starter has its own locals, and its own 'this' when every such run calls it on an object it just created.
         for (var changed = true; changed;)
         {
             changed = false;
             foreach (var entry in entries)
             {
-                if (entry.Multi)
+                if (entry.OwnMulti)
                 {
                     continue;
                 }
 
                 foreach (var other in entries)
                 {
-                    if (other.Multi && other.Reach.Bodies.Contains(entry.Site.Starter))
+                    if (other != entry && other.Multi && other.Reach.Bodies.Contains(entry.Site.Starter) && entry.RepeatedBy.Add(other))
                     {
                         entry.Multi = true;
+                        entry.StarterShared |= other.Reach.SharedBodies.Contains(entry.Site.Starter);
                         entry.Scopes.AddRange(other.Scopes);
                         changed = true;
-                        break;
                     }
                 }
             }
@@ -149,7 +167,7 @@ internal sealed class TW0001Concurrency
             // The starter's own read-modify-writes while this launch may run.
             foreach (var access in entry.Site.Starter.Accesses)
             {
-                if (!access.IsReadModifyWrite || access.Locked || (access.LiveLaunches & entry.Site.Bit) == 0 ||
+                if (KindOf(access) == ReadModifyWriteKind.None || access.Locked || (access.LiveLaunches & entry.Site.Bit) == 0 ||
                     (access.IsElement && !access.IndexIsConstant) || reported.Contains(access))
                 {
                     continue;
@@ -166,8 +184,22 @@ internal sealed class TW0001Concurrency
         return results;
     }
 
-    private static Race NewRace(StorageAccess access, Entry entry, string reason) =>
-        new(access, entry.Site, Display(access), Verb(access.Kind), reason, new[] { entry.Site.Site.GetLocation() });
+    /// <summary>The access's own kind, or for <c>Inc(ref x)</c> what the callee does to that parameter.</summary>
+    private ReadModifyWriteKind KindOf(StorageAccess access) =>
+        access.Kind != ReadModifyWriteKind.None ? access.Kind
+        : access.RefCallee is { } callee && _methods.TryGetValue(callee, out var body) && body.RefParameterUpdates.TryGetValue(access.RefOrdinal, out var kind) ? kind
+        : ReadModifyWriteKind.None;
+
+    private Race NewRace(StorageAccess access, Entry entry, string reason)
+    {
+        var verb = Verb(KindOf(access));
+        if (access.Kind == ReadModifyWriteKind.None && access.RefCallee is { } callee)
+        {
+            verb += $" by '{callee.Name}'";
+        }
+
+        return new(access, entry.Site, Display(access), verb, reason, new[] { entry.Site.Site.GetLocation() });
+    }
 
     private static string Display(StorageAccess access)
     {
@@ -176,6 +208,7 @@ internal sealed class TW0001Concurrency
             Microsoft.CodeAnalysis.CSharp.Syntax.PostfixUnaryExpressionSyntax p => p.Operand,
             Microsoft.CodeAnalysis.CSharp.Syntax.PrefixUnaryExpressionSyntax p => p.Operand,
             Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax a => a.Left,
+            Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax a => a.Expression,
             _ => access.Syntax,
         };
         var text = target.ToString();
@@ -252,8 +285,56 @@ internal sealed class TW0001Concurrency
             return false; // each run uses its own index (results[i] in Parallel.For)
         }
 
+        if (!entry.OwnMulti)
+        {
+            // Repeated only because its starter runs many times: a field of the starter's 'this' is per run when every
+            // run is on a new object; a local of the starter is per run, and so is a field of a new object it holds.
+            var starter = entry.Site.Starter;
+            switch (key.Root)
+            {
+                case IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false } when key.Symbols.Length == 1 && !entry.StarterShared:
+                    return false;
+                case ILocalSymbol local when starter.Declares(local) && (key.Symbols.Length == 1 || starter.FreshLocals.Contains(local)):
+                    return false;
+            }
+        }
+
         return key.Root is not (ILocalSymbol or IParameterSymbol) || !DeclaredIn(entry.Scopes, key.Root);
     }
+
+    /// <summary>A one-shot timer (infinite period) re-armed only by a one-shot <c>Change</c> at the end of its own callback.</summary>
+    private bool RunsOneAtATime(Entry entry)
+    {
+        var site = entry.Site;
+        if (!site.OneShotTimer || site.TimerSymbol is not { } timer)
+        {
+            return false;
+        }
+
+        if (!_timerChanges.TryGetValue(timer, out var changes))
+        {
+            return true;
+        }
+
+        foreach (var (change, body) in changes)
+        {
+            var allowed = change.Disarms ||
+                          (change.OneShot && (body.IsConstructor || (change.AtEnd && SameBody(body, entry.Target))));
+            if (!allowed)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameBody(BodySummary a, BodySummary b) => a == b || a.Key switch
+    {
+        ISymbol x => b.Key is ISymbol y && SymbolEqualityComparer.Default.Equals(x, y),
+        SyntaxNode x => b.Key is SyntaxNode y && x == y,
+        _ => false,
+    };
 
     private static bool DeclaredIn(List<SyntaxNode> scopes, ISymbol symbol)
     {
@@ -327,16 +408,21 @@ internal sealed class TW0001Concurrency
         }
 
         var reach = new Reach();
-        var visited = new HashSet<(BodySummary, SymbolPath)>();
-        var stack = new Stack<(BodySummary Body, SymbolPath This)>();
-        stack.Push((start, thisPath));
+        var visited = new HashSet<(BodySummary, SymbolPath, bool)>();
+        var stack = new Stack<(BodySummary Body, SymbolPath This, bool Fresh)>();
+        stack.Push((start, thisPath, false));
         var steps = 0;
         while (stack.Count > 0 && steps++ < WalkBudget)
         {
-            var (body, self) = stack.Pop();
-            if (!visited.Add((body, self)))
+            var (body, self, fresh) = stack.Pop();
+            if (!visited.Add((body, self, fresh)))
             {
                 continue;
+            }
+
+            if (!fresh)
+            {
+                reach.SharedBodies.Add(body);
             }
 
             if ((steps & 63) == 0)
@@ -359,7 +445,7 @@ internal sealed class TW0001Concurrency
                 }
 
                 (access.IsElement ? reach.ElementWrites : reach.Writes).Add(key);
-                if (access.IsReadModifyWrite && !access.Locked)
+                if (KindOf(access) != ReadModifyWriteKind.None && !access.Locked)
                 {
                     reach.ReadModifyWrites.Add((access, key, body));
                 }
@@ -369,7 +455,7 @@ internal sealed class TW0001Concurrency
             {
                 if (_methods.TryGetValue(call.Callee, out var callee))
                 {
-                    stack.Push((callee, Limit(call.Receiver.Resolve(self))));
+                    stack.Push((callee, Limit(call.Receiver.Resolve(self)), call.Receiver.IsFresh || (fresh && call.Receiver.IsThis)));
                 }
             }
         }
@@ -418,6 +504,15 @@ internal sealed class TW0001Concurrency
 
         public bool Multi { get; set; }
 
+        /// <summary>Runs on several threads at once by itself (not only because its starter does).</summary>
+        public bool OwnMulti { get; set; }
+
+        /// <summary>The entries whose runs reach this one's starter (making it repeated).</summary>
+        public HashSet<Entry> RepeatedBy { get; } = new();
+
+        /// <summary>Some run of <see cref="RepeatedBy"/> calls the starter on an object it did not just create.</summary>
+        public bool StarterShared { get; set; }
+
         /// <summary>Locals declared in these scopes are private to one run.</summary>
         public List<SyntaxNode> Scopes { get; } = new();
     }
@@ -431,5 +526,8 @@ internal sealed class TW0001Concurrency
         public HashSet<SymbolPath> ElementWrites { get; } = new();
 
         public HashSet<BodySummary> Bodies { get; } = new();
+
+        /// <summary>The bodies reached other than through a call on an object created on the way.</summary>
+        public HashSet<BodySummary> SharedBodies { get; } = new();
     }
 }
