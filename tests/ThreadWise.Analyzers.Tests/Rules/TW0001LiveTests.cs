@@ -33,6 +33,7 @@ public class TW0001LiveTests
         Assert.Empty(live.Exceptions);
         var diagnostic = Assert.Single(live.Diagnostics, d => d.Id == Id);
         Assert.Equal(6, Line(diagnostic));
+        Assert.Equal(new[] { 5 }, diagnostic.AdditionalLocations.Select(l => l.GetLineSpan().StartLinePosition.Line + 1).ToArray());
         var actions = await EditorHost.LightBulbAsync(live.Document, diagnostic);
         Assert.Equal("Use Interlocked", actions[0].Title);
         var fixedText = await EditorHost.ApplyAsync(live.Document, actions[0]);
@@ -152,6 +153,9 @@ public class TW0001LiveTests
         var build = AnalyzerRunner.Run(new[] { ("Test0.cs", CrossType) });
         Assert.Empty(build.Exceptions);
         Assert.Equal(new[] { 5, 12 }, build.Diagnostics.Where(d => d.Id == Id).Select(Line).OrderBy(l => l).ToArray());
+        var crossType = Assert.Single(build.Diagnostics, d => d.Id == Id && Line(d) == 5);
+        Assert.Contains(WellKnownDiagnosticTags.CompilationEnd, crossType.Descriptor.CustomTags);
+        Assert.Equal(12, Assert.Single(crossType.AdditionalLocations).GetLineSpan().StartLinePosition.Line + 1);
     }
 
     [Fact]

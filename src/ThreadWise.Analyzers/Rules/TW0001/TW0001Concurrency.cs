@@ -154,13 +154,13 @@ internal sealed class TW0001Concurrency
                     continue;
                 }
 
-                var reason = entry.Multi && IsSharedAcross(entry, access, key, body)
-                    ? MultiReason(entry)
-                    : access.IsElement && !access.IndexIsConstant ? null : PairReason(entry, access, key, access.IsElement ? elementWriters : writers);
+                var (reason, racing) = entry.Multi && IsSharedAcross(entry, access, key, body)
+                    ? (MultiReason(entry), null)
+                    : access.IsElement && !access.IndexIsConstant ? (null, null) : PairReason(entry, access, key, access.IsElement ? elementWriters : writers);
                 if (reason is not null)
                 {
                     reported.Add(access);
-                    results.Add(NewRace(access, entry, reason));
+                    results.Add(NewRace(access, entry, reason, racing));
                 }
             }
 
@@ -173,10 +173,10 @@ internal sealed class TW0001Concurrency
                     continue;
                 }
 
-                if ((access.IsElement ? entry.Reach.ElementWrites : entry.Reach.Writes).Contains(access.Path))
+                if ((access.IsElement ? entry.Reach.ElementWrites : entry.Reach.Writes).TryGetValue(access.Path, out var racing))
                 {
                     reported.Add(access);
-                    results.Add(NewRace(access, entry, $"while {Describe(entry, plural: false)} also writes it"));
+                    results.Add(NewRace(access, entry, $"while {Describe(entry, plural: false)} also writes it", racing));
                 }
             }
         }
@@ -190,15 +190,19 @@ internal sealed class TW0001Concurrency
         : access.RefCallee is { } callee && _methods.TryGetValue(callee, out var body) && body.RefParameterUpdates.TryGetValue(access.RefOrdinal, out var kind) ? kind
         : ReadModifyWriteKind.None;
 
-    private Race NewRace(StorageAccess access, Entry entry, string reason)
+    /// <summary>Related locations, in order: the launch (the entry point), then the other racing write, if any.</summary>
+    private Race NewRace(StorageAccess access, Entry entry, string reason, SyntaxNode? racing)
     {
+        var related = racing is null || racing == access.Syntax
+            ? new[] { entry.Site.Site.GetLocation() }
+            : new[] { entry.Site.Site.GetLocation(), racing.GetLocation() };
         var verb = Verb(KindOf(access));
         if (access.Kind == ReadModifyWriteKind.None && access.RefCallee is { } callee)
         {
             verb += $" by '{callee.Name}'";
         }
 
-        return new(access, entry.Site, Display(access), verb, reason, new[] { entry.Site.Site.GetLocation() });
+        return new(access, entry.Site, Display(access), verb, reason, related);
     }
 
     private static string Display(StorageAccess access)
@@ -222,7 +226,7 @@ internal sealed class TW0001Concurrency
         _ => "updated",
     };
 
-    private string? PairReason(Entry entry, StorageAccess access, SymbolPath key, Dictionary<SymbolPath, List<Entry>> writers)
+    private (string? Reason, SyntaxNode? Racing) PairReason(Entry entry, StorageAccess access, SymbolPath key, Dictionary<SymbolPath, List<Entry>> writers)
     {
         if (writers.TryGetValue(key, out var others))
         {
@@ -230,9 +234,10 @@ internal sealed class TW0001Concurrency
             {
                 if (other.Target != entry.Target && Concurrent(entry, other))
                 {
+                    var racing = (access.IsElement ? other.Reach.ElementWrites : other.Reach.Writes)[key];
                     return other.Site.Site == entry.Site.Site
-                        ? $"in {Describe(entry, plural: false)} while another action of the same call also writes it"
-                        : $"on {Describe(entry, plural: false)} while {Describe(other, plural: false)} also writes it";
+                        ? ($"in {Describe(entry, plural: false)} while another action of the same call also writes it", racing)
+                        : ($"on {Describe(entry, plural: false)} while {Describe(other, plural: false)} also writes it", racing);
                 }
             }
         }
@@ -242,11 +247,11 @@ internal sealed class TW0001Concurrency
             if ((write.LiveLaunches & entry.Site.Bit) != 0 && write.IsElement == access.IsElement && write.Path.Equals(key))
             {
                 var line = write.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                return $"on {Describe(entry, plural: false)} while the code that started it also writes it at line {line}";
+                return ($"on {Describe(entry, plural: false)} while the code that started it also writes it at line {line}", write.Syntax);
             }
         }
 
-        return null;
+        return (null, null);
     }
 
     private static bool AnyTwoConcurrent(List<Entry> sites)
@@ -444,7 +449,12 @@ internal sealed class TW0001Concurrency
                     continue;
                 }
 
-                (access.IsElement ? reach.ElementWrites : reach.Writes).Add(key);
+                var writes = access.IsElement ? reach.ElementWrites : reach.Writes;
+                if (!writes.ContainsKey(key))
+                {
+                    writes[key] = access.Syntax;
+                }
+
                 if (KindOf(access) != ReadModifyWriteKind.None && !access.Locked)
                 {
                     reach.ReadModifyWrites.Add((access, key, body));
@@ -471,9 +481,9 @@ internal sealed class TW0001Concurrency
         where TKey : notnull =>
         map.TryGetValue(key, out var body) ? body : null;
 
-    private static void Index(Dictionary<SymbolPath, List<Entry>> index, HashSet<SymbolPath> keys, Entry entry)
+    private static void Index(Dictionary<SymbolPath, List<Entry>> index, Dictionary<SymbolPath, SyntaxNode> keys, Entry entry)
     {
-        foreach (var key in keys)
+        foreach (var key in keys.Keys)
         {
             if (!index.TryGetValue(key, out var list))
             {
@@ -521,9 +531,10 @@ internal sealed class TW0001Concurrency
     {
         public List<(StorageAccess Access, SymbolPath Key, BodySummary Body)> ReadModifyWrites { get; } = new();
 
-        public HashSet<SymbolPath> Writes { get; } = new();
+        /// <summary>Every location written, with its first write site.</summary>
+        public Dictionary<SymbolPath, SyntaxNode> Writes { get; } = new();
 
-        public HashSet<SymbolPath> ElementWrites { get; } = new();
+        public Dictionary<SymbolPath, SyntaxNode> ElementWrites { get; } = new();
 
         public HashSet<BodySummary> Bodies { get; } = new();
 
