@@ -264,7 +264,86 @@ public class TW0001RealCodeShapesTests
             """ + Connection;
         return Verify.VerifyAnalyzerAsync(source,
             Verify.Diagnostic().WithSpan(27, 13, 27, 24).WithSpan(8, 9, 8, 34)
-                .WithArguments("_received", "incremented", "on the threads started at lines 8, 9 and 19, which run at the same time"));
+                .WithArguments("_received", "incremented", "on the threads started at lines 8 and 9, which run at the same time"));
+    }
+
+    [Fact]
+    public Task Silent_OneBodyLaunchedOnDifferentLocals_InDifferentMethods()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class Poller
+            {
+                private int _ticks;
+                public void Run() { while (_ticks < 1000) _ticks++; }
+            }
+
+            class Tests
+            {
+                public async Task First()
+                {
+                    var poller = new Poller();
+                    await Task.WhenAny(Task.Factory.StartNew(poller.Run), Task.Delay(10));
+                }
+
+                public async Task Second()
+                {
+                    var poller = new Poller();
+                    await Task.WhenAny(Task.Factory.StartNew(poller.Run), Task.Delay(10));
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    // ---- tasks on a scheduler the caller chose -------------------------------------------------------------------
+
+    [Fact]
+    public Task Silent_TasksOnACallerChosenScheduler_WhichDecidesWhatRunsTogether()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _done;
+
+                public void Post(TaskScheduler loop)
+                {
+                    for (int i = 0; i < 100; i++)
+                    {
+                        var task = new Task(() => { _done++; });
+                        task.Start(loop);
+                        Task.Factory.StartNew(() => _done++, default, TaskCreationOptions.None, loop);
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_TasksInALoop_OnTheDefaultScheduler_TheTwin()
+    {
+        const string source = """
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private int _done;
+
+                public void Post()
+                {
+                    for (int i = 0; i < 100; i++)
+                    {
+                        {|#10:Task.Factory.StartNew(() => {|#0:_done++|}, default, TaskCreationOptions.None, TaskScheduler.Default)|};
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Race(0, 10, "_done", "incremented", "on the tasks started at line 11, which run at the same time"));
     }
 
     // ---- recall: a captured local passed by ref to a helper that increments it ---------------------------------

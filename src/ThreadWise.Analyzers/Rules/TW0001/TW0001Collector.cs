@@ -23,11 +23,13 @@ internal sealed class TW0001Collector
     private readonly INamedTypeSymbol? _list;
     private readonly ImmutableHashSet<IMethodSymbol> _timerChange;
     private readonly ImmutableHashSet<IMethodSymbol> _timerConstructors;
+    private readonly INamedTypeSymbol? _taskScheduler;
 
     public TW0001Collector(ThreadingModel model)
     {
         _model = model;
         _timerChange = SymbolSets.Methods(model.Launches.ThreadingTimer, "Change");
+        _taskScheduler = WellKnownTypes.Get(model.Compilation, "System.Threading.Tasks.TaskScheduler");
         _timerConstructors = SymbolSets.Constructors(model.Launches.ThreadingTimer).ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
         var compilation = model.Compilation;
         _libraryAcquires = SymbolSets.Union(
@@ -170,6 +172,18 @@ internal sealed class TW0001Collector
     private bool IsReleaseStatement(IOperation statement) =>
         statement is IExpressionStatementOperation { Operation: var e } && Unwrap(e) is IInvocationOperation i && IsRelease(i);
 
+    /// <summary>A <c>TaskScheduler</c> argument other than <c>TaskScheduler.Default</c> or <c>TaskScheduler.Current</c>.</summary>
+    private bool IsCustomScheduler(IArgumentOperation argument)
+    {
+        if (_taskScheduler is null || argument.Parameter is not { Type: var type } || !type.Is(_taskScheduler))
+        {
+            return false;
+        }
+
+        return !(Unwrap(argument.Value) is IPropertyReferenceOperation { Property: { IsStatic: true, Name: "Default" or "Current" } property } &&
+                 property.ContainingType.Is(_taskScheduler));
+    }
+
     internal static IOperation Unwrap(IOperation operation)
     {
         while (true)
@@ -198,6 +212,7 @@ internal sealed class TW0001Collector
         private readonly Dictionary<ILocalSymbol, IOperation?> _delegateLocals = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ILocalSymbol, bool> _freshLocals = new(SymbolEqualityComparer.Default);
         private HashSet<ILocalSymbol>? _fresh;
+        private readonly HashSet<ILocalSymbol> _scheduledTasks = new(SymbolEqualityComparer.Default);
 
         public Walk(TW0001Collector owner, IOperation block)
         {
@@ -258,6 +273,12 @@ internal sealed class TW0001Collector
 
             foreach (var candidate in candidates)
             {
+                if (candidate is IInvocationOperation { Instance: ILocalReferenceOperation task, Arguments: { Length: 1 } arguments } start &&
+                    _owner._model.Tasks.StartMethods.ContainsMethod(start.TargetMethod) && _owner.IsCustomScheduler(arguments[0]))
+                {
+                    _scheduledTasks.Add(task.Local);
+                }
+
                 NoteRepeatingLambdas(candidate);
                 foreach (var (value, _) in LaunchedValues(candidate))
                 {
@@ -679,6 +700,12 @@ internal sealed class TW0001Collector
                 var site = new LaunchSite(body, body.Launches.Count, kind, method, operation.Syntax, target, syntax, receiver)
                 {
                     InvokeGroup = invokeGroup,
+                };
+                site.CustomScheduler = operation switch
+                {
+                    IInvocationOperation invocation => invocation.Arguments.Any(_owner.IsCustomScheduler),
+                    IObjectCreationOperation coldTask => TW0001Timers.StorageOf(coldTask) is ILocalSymbol local && _scheduledTasks.Contains(local),
+                    _ => false,
                 };
                 if (operation is IObjectCreationOperation { Constructor: { } constructor } creation && _owner._timerConstructors.Contains(constructor.OriginalDefinition))
                 {

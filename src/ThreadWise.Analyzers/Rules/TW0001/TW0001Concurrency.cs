@@ -78,7 +78,10 @@ internal sealed class TW0001Concurrency
         foreach (var site in _launches.OrderBy(s => s.Site.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(s => s.Site.SpanStart))
         {
             var target = site.Target is IMethodSymbol m ? Get(_methods, m) : Get(_lambdas, (SyntaxNode)site.Target);
-            if (target is not null)
+
+            // On a scheduler the caller chose (a UI context, an exclusive scheduler, a poller's own thread), the
+            // scheduler decides what runs together: many run one task at a time.
+            if (target is not null && !site.CustomScheduler)
             {
                 entries.Add(new Entry(site, target));
             }
@@ -92,9 +95,14 @@ internal sealed class TW0001Concurrency
         var sitesByTarget = entries.GroupBy(e => e.Target).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var entry in entries)
         {
-            var thisPath = Limit(entry.Site.Receiver.Resolve(SymbolPath.Empty));
-            entry.Reach = Walk(entry.Target, thisPath);
-            entry.Siblings = sitesByTarget[entry.Target];
+            entry.Reach = Walk(entry.Target, Limit(entry.Site.Receiver.Resolve(SymbolPath.Empty)));
+        }
+
+        foreach (var entry in entries)
+        {
+            // The other launches of the same body on the same object (the walk is memoized per body and 'this', so
+            // the same reach): Task.Factory.StartNew(poller.Run) in two methods, each on its own local, are not.
+            entry.Siblings = sitesByTarget[entry.Target].Where(s => s.Reach == entry.Reach).ToList();
             entry.SelfConcurrent = (entry.Site.Kind == LaunchKind.ConcurrentWithItself && !RunsOneAtATime(entry)) || AnyTwoConcurrent(entry.Siblings);
             entry.Multi = entry.SelfConcurrent || entry.Site.Repeated;
             entry.OwnMulti = entry.Multi;

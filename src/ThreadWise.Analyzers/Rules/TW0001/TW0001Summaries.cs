@@ -192,6 +192,9 @@ internal sealed class LaunchSite
     /// <summary>For a <c>System.Threading.Timer</c>: created with an infinite period (it fires once unless re-armed).</summary>
     public bool OneShotTimer { get; set; }
 
+    /// <summary>Runs on a <c>TaskScheduler</c> the caller passes (<c>task.Start(scheduler)</c>, <c>StartNew(…, scheduler)</c>), not the default one.</summary>
+    public bool CustomScheduler { get; set; }
+
     /// <summary>Launched inside a loop of its starter.</summary>
     public bool InLoop { get; set; }
 

@@ -64,7 +64,7 @@ internal static class TW0001Timers
         };
     }
 
-    /// <summary>The field, property or local a new timer is stored in (<c>_timer = new Timer(…)</c>, an initializer).</summary>
+    /// <summary>The field, property or local a new object is stored in (<c>_timer = new Timer(…)</c>, <c>var task = new Task(…)</c>).</summary>
     public static ISymbol? StorageOf(IObjectCreationOperation creation)
     {
         IOperation current = creation;
