@@ -75,6 +75,76 @@ public class TW0001RealCodeShapesTests
     }
 
     [Fact]
+    public Task Silent_OneShotTimer_CreatedLazily_ReArmedThroughConditionalAccess_InAnAsyncCallback()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Heartbeats
+            {
+                private Timer? _readTimer;
+                private int _missed;
+                private bool _seen;
+
+                public void Start() => _readTimer ??= new Timer(OnRead, null, 300, Timeout.Infinite);
+
+                private async void OnRead(object? state)
+                {
+                    try
+                    {
+                        if (_seen)
+                        {
+                            _seen = false;
+                            _missed = 0;
+                        }
+                        else
+                        {
+                            _missed++;
+                        }
+
+                        if (_missed > 2)
+                        {
+                            await Task.Delay(10);
+                        }
+                        else
+                        {
+                            _readTimer?.Change(1000, Timeout.Infinite);
+                        }
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_LazyOneShotTimer_ReArmedAsPeriodicThroughConditionalAccess()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Heartbeats
+            {
+                private Timer? _readTimer;
+                private int _missed;
+
+                public void Start() => _readTimer ??= {|#10:new Timer(OnRead, null, 300, Timeout.Infinite)|};
+
+                public void Speed() => _readTimer?.Change(0, 100);
+
+                private void OnRead(object? state) => {|#0:_missed++|};
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Race(0, 10, "_missed", "incremented", "in the timer callback at line 8, whose calls can overlap"));
+    }
+
+    [Fact]
     public Task Reports_PeriodicTimer_TheTwinOfTheOneShot()
     {
         const string source = """

@@ -720,11 +720,10 @@ internal sealed class TW0001Collector
 
         private void RecordTimerChange(IInvocationOperation invocation, BodySummary body)
         {
-            if (_owner._timerChange.ContainsMethod(invocation.TargetMethod) &&
-                invocation.Instance is { } instance && AccessPath.TryCreate(Unwrap(instance), out var path))
+            if (_owner._timerChange.ContainsMethod(invocation.TargetMethod) && TW0001Timers.LastSymbol(invocation.Instance) is { } timer)
             {
                 body.TimerChanges.Add(new TimerChange(
-                    path.Symbols[path.Symbols.Length - 1],
+                    timer,
                     disarms: TW0001Timers.IsInfinite(TW0001Timers.Argument(invocation.Arguments, "dueTime")),
                     oneShot: TW0001Timers.IsInfinite(TW0001Timers.Argument(invocation.Arguments, "period")),
                     atEnd: TW0001Timers.IsAtEnd(invocation.Syntax, body.Syntax)));

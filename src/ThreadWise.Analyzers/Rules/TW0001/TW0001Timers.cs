@@ -76,7 +76,9 @@ internal static class TW0001Timers
         switch (current.Parent)
         {
             case ISimpleAssignmentOperation assignment when assignment.Value == current:
-                return Model.AccessPath.TryCreate(TW0001Collector.Unwrap(assignment.Target), out var path) ? path.Symbols[path.Symbols.Length - 1] : null;
+                return LastSymbol(assignment.Target);
+            case ICoalesceAssignmentOperation coalesce when coalesce.Value == current:
+                return LastSymbol(coalesce.Target);
             case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                 return declarator.Symbol;
             case IFieldInitializerOperation { InitializedFields: { Length: 1 } fields }:
@@ -86,6 +88,30 @@ internal static class TW0001Timers
             default:
                 return null;
         }
+    }
+
+    /// <summary>The field, property or local an expression denotes (the last symbol of its path), seeing through <c>?.</c>.</summary>
+    public static ISymbol? LastSymbol(IOperation? operation)
+    {
+        if (operation is null)
+        {
+            return null;
+        }
+
+        operation = TW0001Collector.Unwrap(operation);
+        if (operation is IConditionalAccessInstanceOperation)
+        {
+            for (var parent = operation.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation conditional)
+                {
+                    operation = TW0001Collector.Unwrap(conditional.Operation);
+                    break;
+                }
+            }
+        }
+
+        return Model.AccessPath.TryCreate(operation, out var path) ? path.Symbols[path.Symbols.Length - 1] : null;
     }
 
     /// <summary>Nothing of <paramref name="body"/> runs after <paramref name="call"/>: the last statement, possibly under if/else, try/catch/finally, lock or using.</summary>
