@@ -263,6 +263,20 @@ public class TW0001RealCodeShapesTests
                 }
             }
 
+            class Reconnecting
+            {
+                private readonly Timer _reconnect;
+                private Connection? _current;
+
+                public Reconnecting() => _reconnect = new Timer(_ => Reconnect(), null, 0, 5000);
+
+                private void Reconnect()
+                {
+                    _current = new Connection();
+                    _current.Start();
+                }
+            }
+
             """ + Connection;
         return Verify.VerifyAnalyzerAsync(source);
     }
@@ -285,8 +299,8 @@ public class TW0001RealCodeShapesTests
 
             """ + Connection;
         return Verify.VerifyAnalyzerAsync(source,
-            Verify.Diagnostic().WithSpan(27, 13, 27, 24).WithSpan(19, 19, 19, 63)
-                .WithArguments("_received", "incremented", "on the threads started at line 19, which run at the same time"));
+            Verify.Diagnostic().WithSpan(27, 13, 27, 24).WithSpan(19, 19, 19, 63).WithSpan(8, 37, 8, 79)
+                .WithArguments("_received", "incremented", "on the threads started at line 19, started again by the timer callback at line 8 while earlier ones run"));
     }
 
     [Fact]
@@ -311,8 +325,8 @@ public class TW0001RealCodeShapesTests
 
             """ + Connection;
         return Verify.VerifyAnalyzerAsync(source,
-            Verify.Diagnostic().WithSpan(31, 13, 31, 24).WithSpan(13, 9, 13, 42)
-                .WithArguments("_received", "incremented", "on the threads started at line 13, which run at the same time"));
+            Verify.Diagnostic().WithSpan(31, 13, 31, 24).WithSpan(13, 9, 13, 42).WithSpan(8, 37, 8, 79)
+                .WithArguments("_received", "incremented", "on the threads started at line 13, started again by the timer callback at line 8 while earlier ones run"));
     }
 
     [Fact]

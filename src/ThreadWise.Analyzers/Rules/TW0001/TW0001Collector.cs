@@ -669,7 +669,43 @@ internal sealed class TW0001Collector
             }
 
             var receiver = target.IsStatic ? Receiver.Unknown : ReceiverOf(invocation.Instance, body, forLaunch: false);
+            if (!receiver.IsThis && !receiver.IsFresh && !receiver.Path.IsUnknown && AssignedNewJustBefore(invocation, receiver.Path))
+            {
+                receiver = Receiver.Fresh;
+            }
+
             body.Calls.Add(new CallEdge(MethodKey(target), receiver));
+        }
+
+        /// <summary><c>_conn = new Connection(…); _conn.Start();</c>: an earlier statement of the same block stored a new object there.</summary>
+        private static bool AssignedNewJustBefore(IOperation call, SymbolPath path)
+        {
+            var statement = call;
+            while (statement.Parent is not null and not IBlockOperation)
+            {
+                statement = statement.Parent;
+            }
+
+            if (statement.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            for (var i = block.Operations.IndexOf(statement) - 1; i >= 0; i--)
+            {
+                foreach (var operation in block.Operations[i].DescendantsAndSelf())
+                {
+                    if (operation is IAssignmentOperation assignment && AccessPath.TryCreate(Unwrap(assignment.Target), out var written) &&
+                        SymbolPath.From(written).Equals(path))
+                    {
+                        // The nearest earlier write decides: fresh only if it is the whole statement 'path = new X(…)'.
+                        return block.Operations[i] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation top } &&
+                               top == assignment && Unwrap(top.Value) is IObjectCreationOperation;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private void RecordLaunches(IOperation operation, BodySummary body)

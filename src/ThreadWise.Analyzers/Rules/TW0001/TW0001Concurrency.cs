@@ -103,7 +103,8 @@ internal sealed class TW0001Concurrency
             // The other launches of the same body on the same object (the walk is memoized per body and 'this', so
             // the same reach): Task.Factory.StartNew(poller.Run) in two methods, each on its own local, are not.
             entry.Siblings = sitesByTarget[entry.Target].Where(s => s.Reach == entry.Reach).ToList();
-            entry.SelfConcurrent = (entry.Site.Kind == LaunchKind.ConcurrentWithItself && !RunsOneAtATime(entry)) || AnyTwoConcurrent(entry.Siblings);
+            entry.KindConcurrent = entry.Site.Kind == LaunchKind.ConcurrentWithItself && !RunsOneAtATime(entry);
+            entry.SelfConcurrent = entry.KindConcurrent || AnyTwoConcurrent(entry.Siblings);
             entry.Multi = entry.SelfConcurrent || entry.Site.Repeated;
             entry.OwnMulti = entry.Multi;
             if (entry.Site.TargetSyntax is { } lambda)
@@ -163,7 +164,7 @@ internal sealed class TW0001Concurrency
                 }
 
                 var (reason, racing) = entry.Multi && IsSharedAcross(entry, access, key, body)
-                    ? (MultiReason(entry), null)
+                    ? (MultiReason(entry), entry.OwnMulti ? null : FirstRepeater(entry).Site.Site)
                     : access.IsElement && !access.IndexIsConstant ? (null, null) : PairReason(entry, access, key, access.IsElement ? elementWriters : writers);
                 if (reason is not null)
                 {
@@ -365,10 +366,23 @@ internal sealed class TW0001Concurrency
         return false;
     }
 
+    /// <summary>The first (in source order) of the launches that make <paramref name="entry"/>'s starter run many times at once.</summary>
+    private static Entry FirstRepeater(Entry entry) => entry.RepeatedBy
+        .OrderBy(e => e.Site.Site.SyntaxTree.FilePath, StringComparer.Ordinal)
+        .ThenBy(e => e.Site.Site.SpanStart)
+        .First();
+
     private static string MultiReason(Entry entry)
     {
         var site = entry.Site;
-        if (site.Kind == LaunchKind.ConcurrentWithItself && entry.Siblings.Count == 1)
+        if (!entry.OwnMulti)
+        {
+            // Repeated because the code that launches it runs many times at once: name that code's launch.
+            var by = FirstRepeater(entry);
+            return $"on {Describe(entry, plural: true)}, started again by {Describe(by, plural: false)} while earlier ones run";
+        }
+
+        if (entry.KindConcurrent && entry.Siblings.Count == 1)
         {
             var isTimer = site.Method is null || site.Method.MethodKind == MethodKind.Constructor || site.Method.Name.Contains("Register");
             return isTimer
@@ -519,6 +533,9 @@ internal sealed class TW0001Concurrency
         public List<Entry> Siblings { get; set; } = null!;
 
         public bool SelfConcurrent { get; set; }
+
+        /// <summary>The launching API runs it on several threads at once (a Parallel body, a periodic timer).</summary>
+        public bool KindConcurrent { get; set; }
 
         public bool Multi { get; set; }
 
