@@ -463,4 +463,64 @@ public class TW0001RealCodeShapesTests
             Race(0, 10, "total", "incremented by 'Inc'", "in the Parallel.For body at line 14, which runs on several threads at once"),
             Race(1, 11, "sum", "updated by 'Add'", "in the parallel ForAll delegate at line 16, which runs on several threads at once"));
     }
+
+    [Fact]
+    public Task Reports_PlinqQueryExpressions_AndRefHelpers_InEveryForm()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Linq;
+
+            class Query
+            {
+                private static int Bump(ref int n) { return ++n; }
+                private bool Odd(ref int n) => n++ % 2 == 1;
+
+                public int[] Selected(IEnumerable<int> items)
+                {
+                    int seen = 0;
+                    return (from v in items.AsParallel() select v + ++seen).ToArray();
+                }
+
+                public int[] ByRef(IEnumerable<int> items)
+                {
+                    int calls = 0;
+                    return (from v in items.AsParallel() select v * Bump(ref calls)).ToArray();
+                }
+
+                public int[] Grouped(IEnumerable<int> items)
+                {
+                    int groups = 0;
+                    var q = from v in items.AsParallel()
+                            group v by v % 3 into g
+                            select g.Key + (groups += 1);
+                    return q.ToArray();
+                }
+
+                public int Static(IEnumerable<int> items)
+                {
+                    int odd = 0;
+                    return ParallelEnumerable.Select(ParallelEnumerable.AsParallel(items), v => Odd(ref odd)).Count();
+                }
+
+                public int[] Sequential(IEnumerable<int> items)
+                {
+                    int n = 0;
+                    var a = (from v in items select v + ++n).ToArray();
+                    var b = items.Select(v => v - --n).AsParallel().ToArray();
+                    var c = items.AsParallel().Select(v => v * 2).AsSequential().Select(v => v + (n *= 3)).ToArray();
+                    var d = (from v in items.AsParallel() select v + Copy(n)).ToArray();
+                    return a.Concat(b).Concat(c).Concat(d).ToArray();
+                }
+
+                private static int Copy(int n) { return ++n; }
+            }
+            """;
+        const string Parallel = "in the parallel Select delegate at line {0}, which runs on several threads at once";
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithSpan(12, 57, 12, 63).WithSpan(12, 46, 12, 63).WithArguments("seen", "incremented", string.Format(Parallel, 12)),
+            Verify.Diagnostic().WithSpan(18, 62, 18, 71).WithSpan(18, 46, 18, 72).WithArguments("calls", "incremented by 'Bump'", string.Format(Parallel, 18)),
+            Verify.Diagnostic().WithSpan(26, 33, 26, 44).WithSpan(26, 17, 26, 45).WithArguments("groups", "updated", string.Format(Parallel, 26)),
+            Verify.Diagnostic().WithSpan(33, 89, 33, 96).WithSpan(33, 16, 33, 98).WithArguments("odd", "incremented by 'Odd'", string.Format(Parallel, 33)));
+    }
 }
