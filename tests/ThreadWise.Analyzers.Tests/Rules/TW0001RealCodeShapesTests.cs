@@ -445,6 +445,7 @@ public class TW0001RealCodeShapesTests
                 static void Inc(ref int x) => x++;
                 static void Add(ref long x, long n) { x += n; }
                 static void Safe(ref int x) => Interlocked.Increment(ref x);
+                static void Twice(ref int x) { Inc(ref x); Inc(ref x); }
 
                 static void Run(int n, int[] items)
                 {
@@ -456,12 +457,15 @@ public class TW0001RealCodeShapesTests
                     Parallel.For(0, n, i => Safe(ref safe));
                     int serial = 0;
                     for (var i = 0; i < n; i++) Inc(ref serial);
+                    int both = 0;
+                    {|#12:Parallel.For(0, n, i => Twice({|#2:ref both|}))|};
                 }
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "total", "incremented by 'Inc'", "in the Parallel.For body at line 14, which runs on several threads at once"),
-            Race(1, 11, "sum", "updated by 'Add'", "in the parallel ForAll delegate at line 16, which runs on several threads at once"));
+            Race(0, 10, "total", "incremented by 'Inc'", "in the Parallel.For body at line 15, which runs on several threads at once"),
+            Race(1, 11, "sum", "updated by 'Add'", "in the parallel ForAll delegate at line 17, which runs on several threads at once"),
+            Race(2, 12, "both", "incremented by 'Twice'", "in the Parallel.For body at line 23, which runs on several threads at once"));
     }
 
     [Fact]

@@ -329,6 +329,13 @@ internal sealed partial class TW0001Collector
                                 passed.RefCallee = MethodKey(target);
                                 passed.RefOrdinal = argument.Parameter.Ordinal;
                             }
+                            else if (argument.Parameter?.RefKind == RefKind.Ref && inSource && !locked &&
+                                     Unwrap(argument.Value) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.Ref } forwarded } &&
+                                     body.Declares(forwarded))
+                            {
+                                // Inc(ref int x) => Add(ref x, 1): this body updates x if the callee updates its parameter.
+                                body.RefForwards.Add((forwarded.Ordinal, MethodKey(target), argument.Parameter.Ordinal));
+                            }
                         }
 
                         break;

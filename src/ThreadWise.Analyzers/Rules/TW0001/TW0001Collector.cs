@@ -81,7 +81,7 @@ internal sealed partial class TW0001Collector
                 }
 
                 if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0 || body.TimerChanges.Count > 0 ||
-                    body.RefParameterUpdates.Count > 0)
+                    body.RefParameterUpdates.Count > 0 || body.RefForwards.Count > 0)
                 {
                     result.Add(body);
                 }

@@ -60,6 +60,9 @@ internal sealed partial class TW0001Concurrency
                         merged.RefParameterUpdates[update.Key] = update.Value;
                     }
 
+                    merged.RefForwards.AddRange(existing.RefForwards);
+                    merged.RefForwards.AddRange(body.RefForwards);
+
                     _methods[method] = merged;
                     break;
                 case IMethodSymbol method:
@@ -196,8 +199,32 @@ internal sealed partial class TW0001Concurrency
     /// <summary>The access's own kind, or for <c>Inc(ref x)</c> what the callee does to that parameter.</summary>
     private ReadModifyWriteKind KindOf(StorageAccess access) =>
         access.Kind != ReadModifyWriteKind.None ? access.Kind
-        : access.RefCallee is { } callee && _methods.TryGetValue(callee, out var body) && body.RefParameterUpdates.TryGetValue(access.RefOrdinal, out var kind) ? kind
+        : access.RefCallee is { } callee ? RefUpdate(callee, access.RefOrdinal, depth: 0)
         : ReadModifyWriteKind.None;
+
+    /// <summary>What <paramref name="method"/> does to its ref parameter, following it through up to four ref hand-offs.</summary>
+    private ReadModifyWriteKind RefUpdate(IMethodSymbol method, int ordinal, int depth)
+    {
+        if (depth > 4 || !_methods.TryGetValue(method, out var body))
+        {
+            return ReadModifyWriteKind.None;
+        }
+
+        if (body.RefParameterUpdates.TryGetValue(ordinal, out var kind))
+        {
+            return kind;
+        }
+
+        foreach (var (own, callee, calleeOrdinal) in body.RefForwards)
+        {
+            if (own == ordinal && RefUpdate(callee, calleeOrdinal, depth + 1) is var forwarded and not ReadModifyWriteKind.None)
+            {
+                return forwarded;
+            }
+        }
+
+        return ReadModifyWriteKind.None;
+    }
 
     /// <summary>Related locations, in order: the launch (the entry point), then the other racing write, if any.</summary>
     private Race NewRace(StorageAccess access, Entry entry, string reason, SyntaxNode? racing)

@@ -258,6 +258,9 @@ internal sealed class BodySummary
     /// <summary>The <c>ref</c> parameters (by ordinal) this body read-modify-writes outside a lock.</summary>
     public Dictionary<int, ReadModifyWriteKind> RefParameterUpdates { get; } = new();
 
+    /// <summary>Own <c>ref</c> parameters passed on by <c>ref</c> to a source method (outside a lock).</summary>
+    public List<(int Ordinal, IMethodSymbol Callee, int CalleeOrdinal)> RefForwards { get; } = new();
+
     public bool Contains(Location location) =>
         location.SourceTree == Syntax.SyntaxTree && Syntax.Span.Contains(location.SourceSpan);
 
