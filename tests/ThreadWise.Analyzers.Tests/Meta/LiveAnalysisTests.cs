@@ -82,6 +82,17 @@ public class LiveAnalysisTests
     public static TheoryData<string, string> LiveCases() => new()
     {
         {
+            "TW0001",
+            """
+            using System.Threading.Tasks;
+            class C
+            {
+                private int _n;
+                void M() => Parallel.For(0, 100, _ => _n++);
+            }
+            """
+        },
+        {
             "TW0002",
             """
             using System.Threading;

@@ -31,11 +31,11 @@ internal static class RuleCatalog
         .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    /// <summary>Distinct descriptors by ID, ordered by ID.</summary>
+    /// <summary>Distinct descriptors by ID (the live one where a rule also has a build-only one), ordered by ID.</summary>
     public static ImmutableArray<DiagnosticDescriptor> Descriptors { get; } = Analyzers
         .SelectMany(a => a.SupportedDiagnostics)
         .GroupBy(d => d.Id)
-        .Select(g => g.First())
+        .Select(g => g.OrderBy(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)).First())
         .OrderBy(d => d.Id, StringComparer.Ordinal)
         .ToImmutableArray();
 

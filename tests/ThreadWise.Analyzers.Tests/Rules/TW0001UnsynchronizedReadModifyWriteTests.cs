@@ -4,7 +4,9 @@ using Microsoft.CodeAnalysis.Testing;
 using ThreadWise.Analyzers.Tests.Verifiers;
 using Xunit;
 using ThreadWise.CodeFixes.Rules;
-using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer>;
+using Verify = ThreadWise.Analyzers.Tests.Verifiers.BuildVerifier<
+    ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer,
+    ThreadWise.Analyzers.Rules.TW0001CrossTypeAnalyzer>;
 using VerifyFix = ThreadWise.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ThreadWise.Analyzers.Rules.TW0001UnsynchronizedReadModifyWriteAnalyzer,
     ThreadWise.CodeFixes.Rules.TW0001UnsynchronizedReadModifyWriteCodeFix>;
@@ -13,8 +15,12 @@ namespace ThreadWise.Analyzers.Tests.Rules;
 
 public class TW0001UnsynchronizedReadModifyWriteTests
 {
-    private static DiagnosticResult Race(int location, int launch, string name, string verb, string reason) =>
-        Verify.Diagnostic().WithLocation(location).WithLocation(launch).WithArguments(name, verb, reason);
+    /// <summary>Location, then the related locations in order: the launch (entry point) and the other racing write, if any.</summary>
+    private static DiagnosticResult Race(int location, int launch, string name, string verb, string reason, int? racing = null)
+    {
+        var result = Verify.Diagnostic().WithLocation(location).WithLocation(launch);
+        return (racing is { } other ? result.WithLocation(other) : result).WithArguments(name, verb, reason);
+    }
 
     // ---- positives -------------------------------------------------------------------------------------------
 
@@ -46,8 +52,8 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "num", "updated", "on the thread started at line 14 while the thread started at line 15 also writes it"),
-            Race(1, 11, "num", "updated", "on the thread started at line 15 while the thread started at line 14 also writes it"));
+            Race(0, 10, "num", "updated", "on the thread started at line 14 while the thread started at line 15 also writes it", racing: 1),
+            Race(1, 11, "num", "updated", "on the thread started at line 15 while the thread started at line 14 also writes it", racing: 0));
     }
 
     [Fact]
@@ -192,8 +198,8 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "_count", "incremented", "on the thread started at line 9 while the code that started it also writes it at line 11"),
-            Race(1, 10, "_count", "incremented", "while the thread started at line 9 also writes it"));
+            Race(0, 10, "_count", "incremented", "on the thread started at line 9 while the code that started it also writes it at line 11", racing: 1),
+            Race(1, 10, "_count", "incremented", "while the thread started at line 9 also writes it", racing: 0));
     }
 
     [Fact]
@@ -215,8 +221,8 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "n", "incremented", "on the task started at line 8 while the code that started it also writes it at line 9"),
-            Race(1, 10, "n", "decremented", "while the task started at line 8 also writes it"));
+            Race(0, 10, "n", "incremented", "on the task started at line 8 while the code that started it also writes it at line 9", racing: 1),
+            Race(1, 10, "n", "decremented", "while the task started at line 8 also writes it", racing: 0));
     }
 
     [Fact]
@@ -339,8 +345,8 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "_level", "updated", "on the task started at line 9 while the task started at line 10 also writes it"),
-            Race(1, 11, "_level", "decremented", "on the task started at line 10 while the task started at line 9 also writes it"));
+            Race(0, 10, "_level", "updated", "on the task started at line 9 while the task started at line 10 also writes it", racing: 1),
+            Race(1, 11, "_level", "decremented", "on the task started at line 10 while the task started at line 9 also writes it", racing: 0));
     }
 
     [Fact]
@@ -434,8 +440,8 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "_x", "incremented", "in the Parallel.Invoke action at line 10 while another action of the same call also writes it"),
-            Race(1, 10, "_x", "decremented", "in the Parallel.Invoke action at line 10 while another action of the same call also writes it"),
+            Race(0, 10, "_x", "incremented", "in the Parallel.Invoke action at line 10 while another action of the same call also writes it", racing: 1),
+            Race(1, 10, "_x", "decremented", "in the Parallel.Invoke action at line 10 while another action of the same call also writes it", racing: 0),
             Race(2, 11, "s_y", "updated", "on the tasks started at lines 11 and 12, which run at the same time"));
     }
 
@@ -454,7 +460,7 @@ public class TW0001UnsynchronizedReadModifyWriteTests
                 void M()
                 {
                     var t1 = {|#10:new Thread(() => {|#0:_counts[0]++|})|};
-                    var t2 = {|#11:new Thread(() => { _counts[0] = 5; })|};
+                    var t2 = {|#11:new Thread(() => { {|#2:_counts[0] = 5|}; })|};
                     t1.Start();
                     t2.Start();
                     for (int i = 0; i < 3; i++)
@@ -465,7 +471,7 @@ public class TW0001UnsynchronizedReadModifyWriteTests
             }
             """;
         return Verify.VerifyAnalyzerAsync(source,
-            Race(0, 10, "_counts[0]", "incremented", "on the thread started at line 11 while the thread started at line 12 also writes it"),
+            Race(0, 10, "_counts[0]", "incremented", "on the thread started at line 11 while the thread started at line 12 also writes it", racing: 2),
             Race(1, 12, "s_done", "incremented", "on the tasks started at line 17, which run at the same time"));
     }
 
@@ -1089,8 +1095,7 @@ public class TW0001UnsynchronizedReadModifyWriteTests
 public class TW0001UnsynchronizedReadModifyWriteFixTests
 {
     /// <summary>
-    /// TW0001 is a compilation-end (non-local) diagnostic: the IDE offers its fixes once the diagnostic is computed (build,
-    /// full-solution analysis, dotnet format), so the testing library's local-diagnostic check is skipped.
+    /// The fixed stories lie in one type, so the diagnostics are live (local): the testing library checks that too.
     /// </summary>
     private static Task VerifyAsync(string source, string fixedSource, string? key, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
     {
@@ -1099,7 +1104,6 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
             TestCode = source,
             FixedCode = fixedSource,
             CodeActionEquivalenceKey = key,
-            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
         };
         test.TestState.OutputKind = outputKind;
         test.FixedState.OutputKind = outputKind;
@@ -1415,7 +1419,6 @@ public class TW0001UnsynchronizedReadModifyWriteFixTests
             TestCode = source,
             FixedCode = fixedSource,
             CodeActionEquivalenceKey = TW0001UnsynchronizedReadModifyWriteCodeFix.UseInterlockedKey,
-            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
         };
         return test.RunAsync();
     }

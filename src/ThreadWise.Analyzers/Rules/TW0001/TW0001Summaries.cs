@@ -66,23 +66,60 @@ internal sealed class StorageAccess
 
     /// <summary>The launches of the same body that may be running when this access executes (set by the flow pass).</summary>
     public ulong LiveLaunches { get; set; }
+
+    /// <summary>For a <c>ref</c> argument to a source method: the callee, which may read-modify-write it.</summary>
+    public IMethodSymbol? RefCallee { get; set; }
+
+    /// <summary>The parameter ordinal of <see cref="RefCallee"/> the location is passed to.</summary>
+    public int RefOrdinal { get; set; }
+}
+
+/// <summary>A <c>System.Threading.Timer.Change</c> call on a timer held in a field or local.</summary>
+internal sealed class TimerChange
+{
+    public TimerChange(ISymbol timer, bool disarms, bool oneShot, bool atEnd)
+    {
+        Timer = timer;
+        Disarms = disarms;
+        OneShot = oneShot;
+        AtEnd = atEnd;
+    }
+
+    /// <summary>The field, property or local holding the timer.</summary>
+    public ISymbol Timer { get; }
+
+    /// <summary>The due time is infinite: the timer stops.</summary>
+    public bool Disarms { get; }
+
+    /// <summary>The period is infinite: the timer fires once more at most.</summary>
+    public bool OneShot { get; }
+
+    /// <summary>Nothing of its body runs after it (it is the body's last statement, possibly under if/try/lock).</summary>
+    public bool AtEnd { get; }
 }
 
 /// <summary>How the receiver of a call (or of a method-group launch) relates to the caller's <c>this</c>.</summary>
 internal readonly struct Receiver
 {
-    private Receiver(bool isThis, SymbolPath path, bool rootIsThisMember)
+    private Receiver(bool isThis, SymbolPath path, bool rootIsThisMember, bool isFresh = false)
     {
         IsThis = isThis;
         Path = path;
         RootIsThisMember = rootIsThisMember;
+        IsFresh = isFresh;
     }
 
     public static Receiver This { get; } = new(true, SymbolPath.Empty, false);
 
     public static Receiver Unknown { get; } = default;
 
+    /// <summary>An object the caller has just created (<c>new C().M()</c>, or a local only ever assigned <c>new C(…)</c>).</summary>
+    public static Receiver Fresh { get; } = new(false, default, false, isFresh: true);
+
     public bool IsThis { get; }
+
+    /// <summary>The callee runs on an instance created by this execution of the caller (its path is unknown).</summary>
+    public bool IsFresh { get; }
 
     /// <summary>The receiver's path (unknown for fresh objects, calls, own locals and static methods).</summary>
     public SymbolPath Path { get; }
@@ -149,6 +186,15 @@ internal sealed class LaunchSite
 
     public Receiver Receiver { get; }
 
+    /// <summary>For a <c>System.Threading.Timer</c>: the field, property or local the new timer is stored in.</summary>
+    public ISymbol? TimerSymbol { get; set; }
+
+    /// <summary>For a <c>System.Threading.Timer</c>: created with an infinite period (it fires once unless re-armed).</summary>
+    public bool OneShotTimer { get; set; }
+
+    /// <summary>Runs on a <c>TaskScheduler</c> the caller passes (<c>task.Start(scheduler)</c>, <c>StartNew(…, scheduler)</c>), not the default one.</summary>
+    public bool CustomScheduler { get; set; }
+
     /// <summary>Launched inside a loop of its starter.</summary>
     public bool InLoop { get; set; }
 
@@ -201,6 +247,19 @@ internal sealed class BodySummary
     public List<CallEdge> Calls { get; } = new();
 
     public List<LaunchSite> Launches { get; } = new();
+
+    public List<TimerChange> TimerChanges { get; } = new();
+
+    /// <summary>Locals of this body only ever assigned a new object (<c>var c = new C(…)</c>): one object per execution.</summary>
+    public HashSet<ILocalSymbol> FreshLocals { get; set; } = NoLocals;
+
+    private static readonly HashSet<ILocalSymbol> NoLocals = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The <c>ref</c> parameters (by ordinal) this body read-modify-writes outside a lock.</summary>
+    public Dictionary<int, ReadModifyWriteKind> RefParameterUpdates { get; } = new();
+
+    /// <summary>Own <c>ref</c> parameters passed on by <c>ref</c> to a source method (outside a lock).</summary>
+    public List<(int Ordinal, IMethodSymbol Callee, int CalleeOrdinal)> RefForwards { get; } = new();
 
     public bool Contains(Location location) =>
         location.SourceTree == Syntax.SyntaxTree && Syntax.Span.Contains(location.SourceSpan);

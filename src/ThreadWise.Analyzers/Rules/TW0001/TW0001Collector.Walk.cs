@@ -1,187 +1,15 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadWise.Analyzers.Model;
 
 namespace ThreadWise.Analyzers.Rules;
 
-/// <summary>
-/// TW0001, first phase: one walk over each method's operations (run concurrently by the driver) that summarizes every
-/// executable body — the method, its local functions and the lambdas it launches on other threads — into the storage it
-/// writes (and whether under a lock), the source methods it calls and the bodies it launches.
-/// </summary>
-internal sealed class TW0001Collector
+/// <summary>TW0001 collector: the walk over one operation block that builds its bodies' summaries.</summary>
+internal sealed partial class TW0001Collector
 {
-    private readonly ThreadingModel _model;
-    private readonly ImmutableHashSet<IMethodSymbol> _libraryAcquires;
-    private readonly INamedTypeSymbol? _methodImpl;
-    private readonly INamedTypeSymbol? _enumerable;
-    private readonly INamedTypeSymbol? _list;
-    private readonly ConcurrentBag<BodySummary> _bodies;
-
-    public TW0001Collector(ThreadingModel model, ConcurrentBag<BodySummary> bodies)
-    {
-        _model = model;
-        _bodies = bodies;
-        var compilation = model.Compilation;
-        _libraryAcquires = SymbolSets.Union(
-            SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.SemaphoreSlimExtensions"), "Enter", "EnterAsync"),
-            SymbolSets.Methods(WellKnownTypes.Get(compilation, "ThreadWise.LockSet"), "Enter"));
-        _methodImpl = WellKnownTypes.Get(compilation, "System.Runtime.CompilerServices.MethodImplAttribute");
-        _enumerable = WellKnownTypes.Get(compilation, "System.Linq.Enumerable");
-        _list = WellKnownTypes.Get(compilation, "System.Collections.Generic.List`1");
-    }
-
-    public void Collect(OperationBlockAnalysisContext context)
-    {
-        var owner = context.OwningSymbol;
-        var method = owner as IMethodSymbol;
-        var isConstructor = method is { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor };
-        var synchronized = method is not null && IsSynchronized(method);
-        foreach (var block in context.OperationBlocks)
-        {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            var walk = new Walk(this, block);
-            walk.FindLaunchedLambdas();
-            object key = method is not null ? MethodKey(method) : block.Syntax;
-            var syntax = method?.DeclaringSyntaxReferences.Length > 0 && method.MethodKind != MethodKind.LambdaMethod
-                ? method.DeclaringSyntaxReferences[0].GetSyntax(context.CancellationToken)
-                : block.Syntax;
-            if (!syntax.Span.Contains(block.Syntax.Span) || syntax.SyntaxTree != block.Syntax.SyntaxTree)
-            {
-                syntax = block.Syntax;
-            }
-
-            var root = new BodySummary(key, syntax, isConstructor);
-            walk.Run(root, synchronized);
-            TW0001LaunchFlow.Apply(context, block, root, walk.Bodies, _model, context.CancellationToken);
-            foreach (var body in walk.Bodies)
-            {
-                if (body.Launches.Count == 0)
-                {
-                    // Own locals matter only to code that launches lambdas capturing them.
-                    body.Accesses.RemoveAll(a => a.Root == StorageRoot.OwnLocal);
-                }
-
-                if (body.IsConstructor)
-                {
-                    // Constructors run before the object is shared: their own writes are not races.
-                    body.Accesses.Clear();
-                    body.Calls.Clear();
-                }
-
-                if (body.Accesses.Count > 0 || body.Calls.Count > 0 || body.Launches.Count > 0)
-                {
-                    _bodies.Add(body);
-                }
-            }
-        }
-    }
-
-    internal static IMethodSymbol MethodKey(IMethodSymbol method)
-    {
-        var m = method.ReducedFrom ?? method;
-        m = m.PartialDefinitionPart ?? m;
-        return m.OriginalDefinition;
-    }
-
-    private bool IsSynchronized(IMethodSymbol method)
-    {
-        if (_methodImpl is null)
-        {
-            return false;
-        }
-
-        foreach (var attribute in method.GetAttributes())
-        {
-            if (attribute.AttributeClass.Is(_methodImpl) && attribute.ConstructorArguments.Length > 0 &&
-                attribute.ConstructorArguments[0].Value is { } value)
-            {
-                try
-                {
-                    if ((System.Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) & 0x20) != 0)
-                    {
-                        return true;
-                    }
-                }
-                catch (System.Exception e) when (e is System.FormatException or System.InvalidCastException or System.OverflowException)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>System.Linq.Enumerable operators, <c>List&lt;T&gt;.ForEach</c>, <c>Array.ForEach</c>.</summary>
-    private bool RunsDelegatePerElement(IMethodSymbol method)
-    {
-        var type = (method.ReducedFrom ?? method).ContainingType;
-        return type.Is(_enumerable) ||
-               (method.Name == "ForEach" && (type.Is(_list) || type?.SpecialType == SpecialType.System_Array));
-    }
-
-    private bool IsAcquire(IInvocationOperation invocation) =>
-        (_model.Locks.TryGetAction(invocation, out var action) && action.IsAcquire) ||
-        _libraryAcquires.ContainsMethod(invocation.TargetMethod);
-
-    private bool IsRelease(IInvocationOperation invocation) =>
-        _model.Locks.TryGetAction(invocation, out var action) && action.Kind == LockActionKind.Release;
-
-    private bool ContainsInvocation(IOperation? operation, bool acquire)
-    {
-        if (operation is null)
-        {
-            return false;
-        }
-
-        foreach (var descendant in operation.DescendantsAndSelf())
-        {
-            if (descendant is IInvocationOperation invocation && (acquire ? IsAcquire(invocation) : IsRelease(invocation)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool IsAcquireStatement(IOperation statement) => statement switch
-    {
-        IExpressionStatementOperation { Operation: var e } => Unwrap(e) is IAwaitOperation { Operation: var awaited }
-            ? Unwrap(awaited) is IInvocationOperation a && IsAcquire(a)
-            : Unwrap(e) is IInvocationOperation i && IsAcquire(i),
-        IUsingDeclarationOperation declaration => ContainsInvocation(declaration.DeclarationGroup, acquire: true),
-        _ => false,
-    };
-
-    private bool IsReleaseStatement(IOperation statement) =>
-        statement is IExpressionStatementOperation { Operation: var e } && Unwrap(e) is IInvocationOperation i && IsRelease(i);
-
-    internal static IOperation Unwrap(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation { IsImplicit: true } c:
-                    operation = c.Operand;
-                    break;
-                case IParenthesizedOperation p:
-                    operation = p.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
-
     /// <summary>One operation block: the bodies found in it and the launched lambdas that start new bodies.</summary>
     private sealed class Walk
     {
@@ -190,6 +18,9 @@ internal sealed class TW0001Collector
         private readonly HashSet<SyntaxNode> _launchedLambdas = new();
         private readonly HashSet<SyntaxNode> _repeatingLambdas = new();
         private readonly Dictionary<ILocalSymbol, IOperation?> _delegateLocals = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, bool> _freshLocals = new(SymbolEqualityComparer.Default);
+        private HashSet<ILocalSymbol>? _fresh;
+        private readonly HashSet<ILocalSymbol> _scheduledTasks = new(SymbolEqualityComparer.Default);
 
         public Walk(TW0001Collector owner, IOperation block)
         {
@@ -209,15 +40,38 @@ internal sealed class TW0001Collector
             {
                 switch (operation)
                 {
-                    case IVariableDeclaratorOperation { Symbol: { Type.TypeKind: TypeKind.Delegate } local } declarator:
+                    case IVariableDeclaratorOperation { Symbol: { } local } declarator:
                         if ((declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value) is { } initializer)
                         {
-                            NoteDelegateValue(local, initializer);
+                            if (local.Type.TypeKind == TypeKind.Delegate)
+                            {
+                                NoteDelegateValue(local, initializer);
+                            }
+
+                            NoteFreshness(local, initializer);
                         }
 
                         break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: { Type.TypeKind: TypeKind.Delegate } assigned } } assignment:
-                        NoteDelegateValue(assigned, assignment.Value);
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation { Local: var assigned } } assignment:
+                        if (assigned.Type.TypeKind == TypeKind.Delegate)
+                        {
+                            NoteDelegateValue(assigned, assignment.Value);
+                        }
+
+                        NoteFreshness(assigned, assignment.Value);
+                        break;
+                    case IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: ILocalReferenceOperation passed }:
+                        _freshLocals[passed.Local] = false;
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                        {
+                            if (target is ILocalReferenceOperation written)
+                            {
+                                _freshLocals[written.Local] = false;
+                            }
+                        }
+
                         break;
                     case IInvocationOperation or IObjectCreationOperation or IEventAssignmentOperation:
                         candidates.Add(operation);
@@ -227,6 +81,12 @@ internal sealed class TW0001Collector
 
             foreach (var candidate in candidates)
             {
+                if (candidate is IInvocationOperation { Instance: ILocalReferenceOperation task, Arguments: { Length: 1 } arguments } start &&
+                    _owner._model.Tasks.StartMethods.ContainsMethod(start.TargetMethod) && _owner.IsCustomScheduler(arguments[0]))
+                {
+                    _scheduledTasks.Add(task.Local);
+                }
+
                 NoteRepeatingLambdas(candidate);
                 foreach (var (value, _) in LaunchedValues(candidate))
                 {
@@ -265,6 +125,31 @@ internal sealed class TW0001Collector
                 {
                     _repeatingLambdas.Add(lambda.Syntax);
                 }
+            }
+        }
+
+        /// <summary>A local is fresh when every value it is assigned is a new object (one object per execution of the body).</summary>
+        private void NoteFreshness(ILocalSymbol local, IOperation value) =>
+            _freshLocals[local] = (!_freshLocals.TryGetValue(local, out var fresh) || fresh) && !local.IsRef &&
+                                  Unwrap(value) is IObjectCreationOperation;
+
+        private HashSet<ILocalSymbol> Fresh
+        {
+            get
+            {
+                if (_fresh is null)
+                {
+                    _fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                    foreach (var pair in _freshLocals)
+                    {
+                        if (pair.Value)
+                        {
+                            _fresh.Add(pair.Key);
+                        }
+                    }
+                }
+
+                return _fresh;
             }
         }
 
@@ -315,11 +200,17 @@ internal sealed class TW0001Collector
             }
         }
 
-        private static Receiver ReceiverOf(IOperation? instance, BodySummary body, bool forLaunch)
+        private Receiver ReceiverOf(IOperation? instance, BodySummary body, bool forLaunch)
         {
             if (instance is null || Unwrap(instance) is IInstanceReferenceOperation)
             {
                 return Receiver.This;
+            }
+
+            if (!forLaunch && (Unwrap(instance) is IObjectCreationOperation ||
+                               (Unwrap(instance) is ILocalReferenceOperation local && Fresh.Contains(local.Local) && body.Declares(local.Local))))
+            {
+                return Receiver.Fresh;
             }
 
             if (!AccessPath.TryCreate(instance, out var path))
@@ -338,6 +229,7 @@ internal sealed class TW0001Collector
 
         public void Run(BodySummary root, bool synchronized)
         {
+            root.FreshLocals = Fresh;
             Bodies.Add(root);
             var stack = new Stack<(IOperation Operation, BodySummary Body, bool Locked)>();
             stack.Push((_block, root, synchronized));
@@ -349,7 +241,7 @@ internal sealed class TW0001Collector
                     case IAnonymousFunctionOperation lambda:
                         if (_launchedLambdas.Contains(lambda.Syntax))
                         {
-                            var lambdaBody = new BodySummary(lambda.Syntax, lambda.Syntax, isConstructor: false);
+                            var lambdaBody = new BodySummary(lambda.Syntax, lambda.Syntax, isConstructor: false) { FreshLocals = Fresh };
                             Bodies.Add(lambdaBody);
                             stack.Push((lambda.Body, lambdaBody, false));
                         }
@@ -362,7 +254,7 @@ internal sealed class TW0001Collector
                     case ILocalFunctionOperation localFunction:
                         if (localFunction.Body is { } localBody)
                         {
-                            var functionBody = new BodySummary(MethodKey(localFunction.Symbol), localFunction.Syntax, isConstructor: false);
+                            var functionBody = new BodySummary(MethodKey(localFunction.Symbol), localFunction.Syntax, isConstructor: false) { FreshLocals = Fresh };
                             Bodies.Add(functionBody);
                             stack.Push((localBody, functionBody, false));
                         }
@@ -422,11 +314,25 @@ internal sealed class TW0001Collector
                     case IInvocationOperation invocation:
                         RecordCall(invocation, body, locked);
                         RecordLaunches(invocation, body);
+                        RecordTimerChange(invocation, body);
+                        var target = invocation.TargetMethod;
+                        var inSource = !target.DeclaringSyntaxReferences.IsEmpty || target.PartialImplementationPart is not null;
                         foreach (var argument in invocation.Arguments)
                         {
-                            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out &&
+                                Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax) is { } passed &&
+                                argument.Parameter.RefKind == RefKind.Ref && inSource && !locked)
                             {
-                                Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax);
+                                // Inc(ref total): a read-modify-write if the callee updates that parameter.
+                                passed.RefCallee = MethodKey(target);
+                                passed.RefOrdinal = argument.Parameter.Ordinal;
+                            }
+                            else if (argument.Parameter?.RefKind == RefKind.Ref && inSource && !locked &&
+                                     Unwrap(argument.Value) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.Ref } forwarded } &&
+                                     body.Declares(forwarded))
+                            {
+                                // Inc(ref int x) => Add(ref x, 1): this body updates x if the callee updates its parameter.
+                                body.RefForwards.Add((forwarded.Ordinal, MethodKey(target), argument.Parameter.Ordinal));
                             }
                         }
 
@@ -470,7 +376,7 @@ internal sealed class TW0001Collector
             return false;
         }
 
-        private void Record(IOperation target, ReadModifyWriteKind kind, BodySummary body, bool locked, SyntaxNode syntax)
+        private StorageAccess? Record(IOperation target, ReadModifyWriteKind kind, BodySummary body, bool locked, SyntaxNode syntax)
         {
             var operation = Unwrap(target);
             var pathOperation = operation;
@@ -481,7 +387,7 @@ internal sealed class TW0001Collector
             {
                 if (element.Indices.Length != 1)
                 {
-                    return;
+                    return null;
                 }
 
                 isElement = true;
@@ -498,7 +404,7 @@ internal sealed class TW0001Collector
 
             if (!AccessPath.TryCreate(pathOperation, out var path))
             {
-                return;
+                return null;
             }
 
             StorageRoot root;
@@ -507,7 +413,7 @@ internal sealed class TW0001Collector
                 case IFieldSymbol field:
                     if (IsThreadStatic(field))
                     {
-                        return;
+                        return null;
                     }
 
                     root = field.IsStatic ? StorageRoot.Static : StorageRoot.This;
@@ -518,7 +424,7 @@ internal sealed class TW0001Collector
                 case ILocalSymbol local:
                     if (local.IsRef)
                     {
-                        return;
+                        return null;
                     }
 
                     root = body.Declares(local) ? StorageRoot.OwnLocal : StorageRoot.Captured;
@@ -526,20 +432,28 @@ internal sealed class TW0001Collector
                 case IParameterSymbol parameter:
                     if (parameter.RefKind != RefKind.None)
                     {
-                        return;
+                        if (parameter.RefKind == RefKind.Ref && kind != ReadModifyWriteKind.None && !locked && !isElement &&
+                            path.Symbols.Length == 1 && body.Declares(parameter))
+                        {
+                            body.RefParameterUpdates[parameter.Ordinal] = kind;
+                        }
+
+                        return null;
                     }
 
                     root = body.Declares(parameter) ? StorageRoot.OwnLocal : StorageRoot.Captured;
                     break;
                 default:
-                    return;
+                    return null;
             }
 
-            body.Accesses.Add(new StorageAccess(root, SymbolPath.From(path), isElement, kind, locked, syntax)
+            var access = new StorageAccess(root, SymbolPath.From(path), isElement, kind, locked, syntax)
             {
                 IndexSymbol = indexSymbol,
                 IndexIsConstant = indexIsConstant,
-            });
+            };
+            body.Accesses.Add(access);
+            return access;
         }
 
         private bool IsThreadStatic(IFieldSymbol field)
@@ -561,7 +475,7 @@ internal sealed class TW0001Collector
             return false;
         }
 
-        private static void RecordCall(IInvocationOperation invocation, BodySummary body, bool locked)
+        private void RecordCall(IInvocationOperation invocation, BodySummary body, bool locked)
         {
             var target = invocation.TargetMethod;
             if (locked || target.DeclaringSyntaxReferences.IsEmpty && target.PartialImplementationPart is null)
@@ -570,7 +484,43 @@ internal sealed class TW0001Collector
             }
 
             var receiver = target.IsStatic ? Receiver.Unknown : ReceiverOf(invocation.Instance, body, forLaunch: false);
+            if (!receiver.IsThis && !receiver.IsFresh && !receiver.Path.IsUnknown && AssignedNewJustBefore(invocation, receiver.Path))
+            {
+                receiver = Receiver.Fresh;
+            }
+
             body.Calls.Add(new CallEdge(MethodKey(target), receiver));
+        }
+
+        /// <summary><c>_conn = new Connection(…); _conn.Start();</c>: an earlier statement of the same block stored a new object there.</summary>
+        private static bool AssignedNewJustBefore(IOperation call, SymbolPath path)
+        {
+            var statement = call;
+            while (statement.Parent is not null and not IBlockOperation)
+            {
+                statement = statement.Parent;
+            }
+
+            if (statement.Parent is not IBlockOperation block)
+            {
+                return false;
+            }
+
+            for (var i = block.Operations.IndexOf(statement) - 1; i >= 0; i--)
+            {
+                foreach (var operation in block.Operations[i].DescendantsAndSelf())
+                {
+                    if (operation is IAssignmentOperation assignment && AccessPath.TryCreate(Unwrap(assignment.Target), out var written) &&
+                        SymbolPath.From(written).Equals(path))
+                    {
+                        // The nearest earlier write decides: fresh only if it is the whole statement 'path = new X(…)'.
+                        return block.Operations[i] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation top } &&
+                               top == assignment && Unwrap(top.Value) is IObjectCreationOperation;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private void RecordLaunches(IOperation operation, BodySummary body)
@@ -602,8 +552,32 @@ internal sealed class TW0001Collector
                 {
                     InvokeGroup = invokeGroup,
                 };
+                site.CustomScheduler = operation switch
+                {
+                    IInvocationOperation invocation => invocation.Arguments.Any(_owner.IsCustomScheduler),
+                    IObjectCreationOperation coldTask => TW0001Timers.StorageOf(coldTask) is ILocalSymbol local && _scheduledTasks.Contains(local),
+                    _ => false,
+                };
+                if (operation is IObjectCreationOperation { Constructor: { } constructor } creation && _owner._timerConstructors.Contains(constructor.OriginalDefinition))
+                {
+                    site.OneShotTimer = TW0001Timers.IsInfinite(TW0001Timers.Argument(creation.Arguments, "period"));
+                    site.TimerSymbol = TW0001Timers.StorageOf(creation);
+                }
+
                 MarkRepetition(site, body);
                 body.Launches.Add(site);
+            }
+        }
+
+        private void RecordTimerChange(IInvocationOperation invocation, BodySummary body)
+        {
+            if (_owner._timerChange.ContainsMethod(invocation.TargetMethod) && TW0001Timers.LastSymbol(invocation.Instance) is { } timer)
+            {
+                body.TimerChanges.Add(new TimerChange(
+                    timer,
+                    disarms: TW0001Timers.IsInfinite(TW0001Timers.Argument(invocation.Arguments, "dueTime")),
+                    oneShot: TW0001Timers.IsInfinite(TW0001Timers.Argument(invocation.Arguments, "period")),
+                    atEnd: TW0001Timers.IsAtEnd(invocation.Syntax, body.Syntax)));
             }
         }
 

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0001, build-only part: the same walk as <see cref="TW0001UnsynchronizedReadModifyWriteAnalyzer"/> over the whole
+/// compilation at its end, reporting only the races no single type's pass finds — stories that span two or more
+/// top-level types (a shared object's method called from another class's <c>Parallel.For</c>). A separate class with a
+/// compilation-end descriptor, so Visual Studio never classifies the live analyzer as build-only.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TW0001CrossTypeAnalyzer : DiagnosticAnalyzer
+{
+    internal static readonly DiagnosticDescriptor Rule = TW0001UnsynchronizedReadModifyWriteAnalyzer.Create(compilationEnd: true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (TW0001Shared.Get(start.Compilation) is not { } shared)
+            {
+                return;
+            }
+
+            var members = new ConcurrentBag<(ISymbol Owner, ImmutableArray<BodySummary> Bodies)>();
+            start.RegisterOperationBlockAction(block => members.Add((block.OwningSymbol, shared.Summaries(block))));
+            start.RegisterCompilationEndAction(end =>
+            {
+                var all = new List<BodySummary>();
+                var byType = new Dictionary<INamedTypeSymbol, List<BodySummary>>(SymbolEqualityComparer.Default);
+                foreach (var (owner, bodies) in members)
+                {
+                    all.AddRange(bodies);
+                    if (TW0001Shared.TopLevelType(owner) is { } type)
+                    {
+                        if (!byType.TryGetValue(type, out var list))
+                        {
+                            byType[type] = list = new List<BodySummary>();
+                        }
+
+                        list.AddRange(bodies);
+                    }
+                }
+
+                // What each type's own pass reports (the live analyzer's findings, shared through the memo).
+                var inOneType = new HashSet<(SyntaxTree, TextSpan)>();
+                foreach (var pair in byType)
+                {
+                    foreach (var race in shared.RacesInType(pair.Key, pair.Value, end.CancellationToken))
+                    {
+                        inOneType.Add(TW0001Shared.Place(race.Access));
+                    }
+                }
+
+                foreach (var race in new TW0001Concurrency(all, end.CancellationToken).FindRaces())
+                {
+                    if (!inOneType.Contains(TW0001Shared.Place(race.Access)))
+                    {
+                        end.ReportDiagnostic(TW0001Shared.Create(Rule, race));
+                    }
+                }
+            });
+        });
+    }
+}
