@@ -36,6 +36,7 @@ internal sealed class LockSummaryWalker
     private readonly IOperation _body;
     private readonly CancellationToken _cancellationToken;
     private HashSet<AccessPath>? _released;
+    private HashSet<ILocalSymbol>? _captured;
 
     private LockSummaryWalker(LockApi locks, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
         MethodLockSummary summary, IOperation body, List<MethodLockSummary> output, CancellationToken cancellationToken)
@@ -377,7 +378,41 @@ internal sealed class LockSummaryWalker
     /// </summary>
     private bool IsCapturedLocal(AccessPath path) =>
         path.Symbols.Length == 1 && path.Root is ILocalSymbol local &&
-        !SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _summary.Method);
+        (!SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _summary.Method) || CapturedInBody().Contains(local));
+
+    /// <summary>The locals of this body that a lambda or local function in it reads (one object shared with those bodies).</summary>
+    private HashSet<ILocalSymbol> CapturedInBody()
+    {
+        if (_captured is null)
+        {
+            _captured = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in _body.DescendantsAndSelf())
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (operation is ILocalReferenceOperation reference &&
+                    SymbolEqualityComparer.Default.Equals(reference.Local.ContainingSymbol, _summary.Method) &&
+                    IsInNestedBody(reference))
+                {
+                    _captured.Add(reference.Local);
+                }
+            }
+        }
+
+        return _captured;
+    }
+
+    private bool IsInNestedBody(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null && parent != _body; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static ImmutableArray<LockAcquisition> Release(ImmutableArray<LockAcquisition> held, IOperation? lockObject)
     {

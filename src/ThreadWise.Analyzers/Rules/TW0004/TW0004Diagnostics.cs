@@ -1,0 +1,32 @@
+using Microsoft.CodeAnalysis;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules.TW0004;
+
+/// <summary>TW0004's descriptor (live, or build-only for cross-type findings) and how a finding becomes a diagnostic.</summary>
+internal static class TW0004Diagnostics
+{
+    public static DiagnosticDescriptor Descriptor(bool compilationEnd) => RuleDescriptors.Create(
+        RuleIds.InconsistentLockOrder,
+        title: "Locks taken in inconsistent order",
+        messageFormat: "{0} takes '{1}' while holding '{2}'{3}; {4}",
+        RuleCategories.Locking,
+        DiagnosticSeverity.Warning,
+        description: "A thread that holds lock A and waits for lock B deadlocks with a thread that holds B and waits for A. " +
+                     "The rule builds the lock-order graph (nested acquisitions and acquisitions in called methods, with lock, " +
+                     "Monitor, Lock, SemaphoreSlim, Mutex and ReaderWriterLockSlim) and reports every acquisition in a cycle, " +
+                     "and the same lock field of two instances taken nested without an order. Cycles within one type are " +
+                     "reported as you type; cycles through other types on build.",
+        compilationEnd: compilationEnd);
+
+    public static Diagnostic Create(DiagnosticDescriptor descriptor, LockOrderReport report) => Diagnostic.Create(
+        descriptor,
+        report.Site.GetLocation(),
+        additionalLocations: report.OtherSite is null ? null : new[] { report.OtherSite.GetLocation() },
+        properties: report.Properties,
+        report.Method,
+        report.Taken,
+        report.Held,
+        report.Via,
+        report.Reverse);
+}
