@@ -29,6 +29,7 @@ internal sealed class LockSummaryWalker
     private static readonly ImmutableArray<LockAcquisition> Nothing = ImmutableArray<LockAcquisition>.Empty;
 
     private readonly LockApi _locks;
+    private readonly LaunchApi _launchApi;
     private readonly ImmutableHashSet<IMethodSymbol> _lockSetEnter;
     private readonly IAssemblySymbol _assembly;
     private readonly MethodLockSummary _summary;
@@ -37,11 +38,18 @@ internal sealed class LockSummaryWalker
     private readonly CancellationToken _cancellationToken;
     private HashSet<AccessPath>? _released;
     private HashSet<ILocalSymbol>? _captured;
+    private readonly HashSet<IOperation> _launchedValues = new();
 
-    private LockSummaryWalker(LockApi locks, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
+    // Walk state beside the held locks: the bool-parameter tests every later operation is under (an early
+    // `if (!create) return;` guards the rest of its block), and whether an `await` certainly ran already.
+    private ImmutableArray<ParameterGuard> _guards = ImmutableArray<ParameterGuard>.Empty;
+    private bool _afterAwait;
+
+    private LockSummaryWalker(LockApi locks, LaunchApi launchApi, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
         MethodLockSummary summary, IOperation body, List<MethodLockSummary> output, CancellationToken cancellationToken)
     {
         _locks = locks;
+        _launchApi = launchApi;
         _lockSetEnter = lockSetEnter;
         _assembly = assembly;
         _summary = summary;
@@ -51,11 +59,11 @@ internal sealed class LockSummaryWalker
     }
 
     /// <summary>Summarizes <paramref name="body"/> (and every lambda and local function in it) into <paramref name="output"/>.</summary>
-    public static void Summarize(LockApi locks, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
+    public static void Summarize(LockApi locks, LaunchApi launchApi, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
         IMethodSymbol method, IOperation body, List<MethodLockSummary> output, CancellationToken cancellationToken)
     {
         var summary = new MethodLockSummary(method, body.Syntax);
-        var walker = new LockSummaryWalker(locks, lockSetEnter, assembly, summary, body, output, cancellationToken);
+        var walker = new LockSummaryWalker(locks, launchApi, lockSetEnter, assembly, summary, body, output, cancellationToken);
         try
         {
             walker.Walk(body, Nothing);
@@ -79,12 +87,12 @@ internal sealed class LockSummaryWalker
             case null:
                 return held;
             case IAnonymousFunctionOperation lambda:
-                Summarize(_locks, _lockSetEnter, _assembly, lambda.Symbol, lambda.Body, _output, _cancellationToken);
+                Summarize(_locks, _launchApi, _lockSetEnter, _assembly, lambda.Symbol, lambda.Body, _output, _cancellationToken);
                 return held;
             case ILocalFunctionOperation local:
                 if ((local.Body ?? local.IgnoredBody) is { } localBody)
                 {
-                    Summarize(_locks, _lockSetEnter, _assembly, local.Symbol, localBody, _output, _cancellationToken);
+                    Summarize(_locks, _launchApi, _lockSetEnter, _assembly, local.Symbol, localBody, _output, _cancellationToken);
                 }
 
                 return held;
@@ -99,12 +107,14 @@ internal sealed class LockSummaryWalker
 
             case IBlockOperation block:
             {
+                var guards = _guards;
                 var state = held;
                 foreach (var statement in block.Operations)
                 {
                     state = Walk(statement, state);
                 }
 
+                _guards = guards;
                 return RemoveScopedSince(state, held);
             }
 
@@ -113,6 +123,7 @@ internal sealed class LockSummaryWalker
             case ISwitchOperation switchOperation:
             {
                 var afterValue = Walk(switchOperation.Value, held);
+                var awaited = _afterAwait;
                 var result = afterValue;
                 foreach (var section in switchOperation.Cases)
                 {
@@ -126,6 +137,8 @@ internal sealed class LockSummaryWalker
                     {
                         result = Intersect(result, state);
                     }
+
+                    _afterAwait = awaited;
                 }
 
                 return result;
@@ -133,14 +146,37 @@ internal sealed class LockSummaryWalker
 
             case ILoopOperation loop:
             {
+                var awaited = _afterAwait;
                 var state = held;
                 foreach (var child in loop.ChildOperations)
                 {
                     state = Walk(child, state);
                 }
 
+                _afterAwait = awaited; // the loop may run zero times
                 return Intersect(held, state);
             }
+
+            case IAwaitOperation awaitOperation:
+            {
+                var state = WalkChildren(awaitOperation, held);
+                _afterAwait = true;
+                return state;
+            }
+
+            case IObjectCreationOperation creation:
+                NoteLaunches(creation);
+                return WalkChildren(creation, held);
+            case IMethodReferenceOperation reference:
+                if (!_launchedValues.Contains(reference))
+                {
+                    _summary.Escapes.Add(Key(reference.Method));
+                }
+
+                return WalkChildren(reference, held);
+            case IEventAssignmentOperation { Adds: true } subscription when subscription.EventReference is IEventReferenceOperation eventReference:
+                NoteDelegateTarget(eventReference.Event, subscription.HandlerValue);
+                return WalkChildren(operation, held);
 
             case ITryOperation tryOperation:
             {
@@ -169,7 +205,7 @@ internal sealed class LockSummaryWalker
                 var accessor = isWrite ? property.Property.SetMethod : property.Property.GetMethod;
                 if (accessor is not null)
                 {
-                    AddCall(accessor, property.Instance, property.Syntax, state);
+                    AddCall(accessor, property.Instance, property, state);
                 }
 
                 return state;
@@ -204,9 +240,14 @@ internal sealed class LockSummaryWalker
 
             case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer:
                 AddSources(declarator.Symbol, initializer.Value);
+                NoteDelegateTarget(declarator.Symbol, initializer.Value);
                 return WalkChildren(operation, held);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
                 AddSources(target.Local, assignment.Value);
+                NoteDelegateTarget(target.Local, assignment.Value);
+                return WalkChildren(operation, held);
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment:
+                NoteDelegateTarget(((IMemberReferenceOperation)assignment.Target).Member, assignment.Value);
                 return WalkChildren(operation, held);
             case IDeconstructionAssignmentOperation deconstruction:
                 foreach (var target in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
@@ -271,18 +312,54 @@ internal sealed class LockSummaryWalker
             whenFalseStart = negated ? afterCondition : held;
         }
 
+        // `if (create)` / `if (!create)` on a bool parameter: each branch runs only for one value of it.
+        var guard = ParameterTest(conditional.Condition);
+        var guards = _guards;
+        var awaited = _afterAwait;
+        _guards = guard is { } g ? guards.Add(g) : guards;
         var afterTrue = Walk(conditional.WhenTrue, whenTrueStart);
+        var awaitedTrue = _afterAwait;
+        _guards = guard is { } f ? guards.Add(new ParameterGuard(f.Ordinal, !f.Value)) : guards;
+        _afterAwait = awaited;
         var afterFalse = conditional.WhenFalse is null ? whenFalseStart : Walk(conditional.WhenFalse, whenFalseStart);
+        var awaitedFalse = _afterAwait;
+        _guards = guards;
         var trueJumps = EndsInJump(conditional.WhenTrue);
         var falseJumps = conditional.WhenFalse is not null && EndsInJump(conditional.WhenFalse);
-        return trueJumps && !falseJumps ? afterFalse
-            : falseJumps && !trueJumps ? afterTrue
-            : Intersect(afterTrue, afterFalse);
+        if (trueJumps && !falseJumps)
+        {
+            // `if (!create) return null;`: the rest of the block runs only when create is true.
+            _guards = guard is { } t ? guards.Add(new ParameterGuard(t.Ordinal, !t.Value)) : guards;
+            _afterAwait = awaitedFalse;
+            return afterFalse;
+        }
+
+        if (falseJumps && !trueJumps)
+        {
+            _guards = guard is { } t ? guards.Add(t) : guards;
+            _afterAwait = awaitedTrue;
+            return afterTrue;
+        }
+
+        _afterAwait = awaitedTrue && awaitedFalse;
+        return Intersect(afterTrue, afterFalse);
     }
 
     private ImmutableArray<LockAcquisition> WalkInvocation(IInvocationOperation invocation, ImmutableArray<LockAcquisition> held)
     {
+        NoteLaunches(invocation);
         var state = WalkChildren(invocation, held);
+        if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+        {
+            if (DelegateSlot(invocation.Instance) is { } slot)
+            {
+                var (kind, root, display) = Receiver(null);
+                _summary.Calls.Add(Facts(new LockCallSite(invocation.TargetMethod, invocation.Syntax, state, kind, root, display) { DelegateSlot = slot }, invocation));
+            }
+
+            return state;
+        }
+
         if (_locks.TryGetAction(invocation, out var action))
         {
             if (action.Kind == LockActionKind.Release)
@@ -323,17 +400,188 @@ internal sealed class LockSummaryWalker
         }
 
         NoteComparisonCall(invocation);
-        AddCall(invocation.TargetMethod, invocation.Instance, invocation.Syntax, state);
+        AddCall(invocation.TargetMethod, invocation.Instance, invocation, state);
         return state;
     }
 
-    private void AddCall(IMethodSymbol target, IOperation? instance, SyntaxNode syntax, ImmutableArray<LockAcquisition> state)
+    private void AddCall(IMethodSymbol target, IOperation? instance, IOperation operation, ImmutableArray<LockAcquisition> state)
     {
+        var syntax = operation.Syntax;
         var callee = (target.PartialDefinitionPart ?? target).OriginalDefinition;
         if (SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _assembly) && !callee.DeclaringSyntaxReferences.IsEmpty)
         {
             var (kind, root, display) = Receiver(instance);
-            _summary.Calls.Add(new LockCallSite(callee, syntax, state, kind, root, display));
+            _summary.Calls.Add(Facts(new LockCallSite(callee, syntax, state, kind, root, display), operation));
+        }
+    }
+
+    private LockCallSite Facts(LockCallSite call, IOperation operation)
+    {
+        call.Guards = _guards;
+        call.AfterAwait = _afterAwait;
+        call.FireAndForget = IsDropped(operation);
+        if (operation is IInvocationOperation invocation)
+        {
+            var constants = ImmutableArray.CreateBuilder<ParameterGuard>();
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter &&
+                    argument.Value.ConstantValue is { HasValue: true, Value: bool value })
+                {
+                    constants.Add(new ParameterGuard(parameter.Ordinal, value));
+                }
+            }
+
+            call.Constants = constants.ToImmutable();
+        }
+
+        return call;
+    }
+
+    /// <summary>The call's result is dropped: <c>F();</c> or <c>_ = F();</c>.</summary>
+    private static bool IsDropped(IOperation operation)
+    {
+        var parent = operation.Parent;
+        while (parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is IExpressionStatementOperation ||
+               parent is ISimpleAssignmentOperation { Target: IDiscardOperation, Parent: IExpressionStatementOperation };
+    }
+
+    /// <summary>Where an invoked delegate is stored: a field, property, event or local of this body (<c>_onChange()</c>).</summary>
+    private static ISymbol? DelegateSlot(IOperation? instance)
+    {
+        if (instance is IConditionalAccessInstanceOperation)
+        {
+            for (var parent = instance.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is IConditionalAccessOperation access)
+                {
+                    instance = access.Operation;
+                    break;
+                }
+            }
+        }
+
+        while (instance is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            instance = instance is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)instance).Operand;
+        }
+
+        return instance switch
+        {
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation } property => property.Property.OriginalDefinition,
+            IEventReferenceOperation { Instance: null or IInstanceReferenceOperation } @event => @event.Event.OriginalDefinition,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+    }
+
+    /// <summary>A lambda or method group stored in a delegate slot (<c>_onChange = () => …</c>, <c>Changed += OnChanged</c>).</summary>
+    private void NoteDelegateTarget(ISymbol slot, IOperation? value)
+    {
+        if (slot is not ILocalSymbol && !SymbolEqualityComparer.Default.Equals(slot.ContainingAssembly, _assembly))
+        {
+            return;
+        }
+
+        if (DelegateTarget(value) is { } target)
+        {
+            _summary.DelegateTargets.Add((slot.OriginalDefinition, target, value!.Syntax));
+        }
+    }
+
+    private static IMethodSymbol? DelegateTarget(IOperation? value)
+    {
+        while (value is IConversionOperation or IParenthesizedOperation or IDelegateCreationOperation)
+        {
+            value = value switch
+            {
+                IConversionOperation conversion => conversion.Operand,
+                IParenthesizedOperation parenthesized => parenthesized.Operand,
+                _ => ((IDelegateCreationOperation)value).Target,
+            };
+        }
+
+        return value switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol,
+            IMethodReferenceOperation reference => Key(reference.Method),
+            _ => null,
+        };
+    }
+
+    /// <summary>Records the delegates a launching call runs on other threads (<see cref="LaunchApi"/>).</summary>
+    private void NoteLaunches(IOperation operation)
+    {
+        foreach (var (value, kind) in _launchApi.LaunchedDelegateValues(operation))
+        {
+            if (DelegateTarget(value) is not { } target)
+            {
+                continue;
+            }
+
+            for (var part = value; part is not null; part = part.ChildOperations.FirstOrDefault())
+            {
+                _launchedValues.Add(part);
+                if (part is IMethodReferenceOperation or IAnonymousFunctionOperation)
+                {
+                    break;
+                }
+            }
+
+            var method = _summary.Method;
+            var inConstructor = method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor;
+            var once = kind is LaunchKind.ThreadConstructor or LaunchKind.ColdTask or LaunchKind.Once && inConstructor && !InLoop(operation);
+            _summary.Launches.Add(new LockLaunch(target, once, method.MethodKind == MethodKind.StaticConstructor, operation.Syntax));
+        }
+    }
+
+    private bool InLoop(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null && parent != _body; parent = parent.Parent)
+        {
+            if (parent is ILoopOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IMethodSymbol Key(IMethodSymbol method) => (method.PartialDefinitionPart ?? method).OriginalDefinition;
+
+    /// <summary>A test of a bool parameter of the body: <c>p</c>, <c>!p</c>, <c>p == false</c>, <c>p != true</c>.</summary>
+    private ParameterGuard? ParameterTest(IOperation condition)
+    {
+        var value = true;
+        while (true)
+        {
+            switch (condition)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    value = !value;
+                    condition = not.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    condition = parenthesized.Operand;
+                    continue;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                    when binary.RightOperand.ConstantValue is { HasValue: true, Value: bool constant }:
+                    value = value == (constant == (binary.OperatorKind == BinaryOperatorKind.Equals));
+                    condition = binary.LeftOperand;
+                    continue;
+                case IParameterReferenceOperation { Parameter: { Type.SpecialType: SpecialType.System_Boolean, RefKind: RefKind.None } parameter }
+                    when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _summary.Method):
+                    return new ParameterGuard(parameter.Ordinal, value);
+                default:
+                    return null;
+            }
         }
     }
 
@@ -367,7 +615,11 @@ internal sealed class LockSummaryWalker
             kind = LockRootKind.Chain;
         }
 
-        var acquisition = new LockAcquisition(symbol.OriginalDefinition, path, kind, root, blocking, primitive, isLockStatement, scoped, syntax, held);
+        var acquisition = new LockAcquisition(symbol.OriginalDefinition, path, kind, root, blocking, primitive, isLockStatement, scoped, syntax, held)
+        {
+            Guards = _guards,
+            AfterAwait = _afterAwait,
+        };
         _summary.Acquisitions.Add(acquisition);
         return acquisition;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -26,7 +27,18 @@ internal sealed class LockOrderGraph
 
     private readonly Dictionary<ISymbol, int> _lockIds = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, int> _methodIds = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, int> _slotIds = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<(int Method, string Profile), int> _variantIds = new();
+    private readonly Dictionary<IMethodSymbol, List<MethodLockSummary>> _bodies = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, HashSet<int>> _guardedOrdinals = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<(IMethodSymbol Target, SyntaxNode Syntax, MethodLockSummary Owner)>> _slotTargets = new(SymbolEqualityComparer.Default);
+    private readonly Queue<(MethodLockSummary Body, int Node, ImmutableArray<ParameterGuard> Constants, bool SyncOnly)> _variantWork = new();
+    private readonly HashSet<(int, int)> _methodLockEdges = new();
+    private readonly HashSet<(int, int)> _methodCallEdges = new();
     private readonly List<object> _nodes = new();
+    private readonly List<bool> _isLock = new();
+    private LockThreads _threads = null!;
+    private bool _budgetExhausted;
     private readonly List<List<Edge>> _out = new();
     private readonly List<List<Edge>> _in = new();
     private readonly CancellationToken _cancellationToken;
@@ -35,7 +47,7 @@ internal sealed class LockOrderGraph
     // Searches for return paths are memoized and bounded: a pathological cycle of thousands of locks still costs a
     // linear amount of work, and its messages then name the size of the cycle instead of the path.
     private int _budget;
-    private readonly Dictionary<int, Dictionary<int, Edge>?> _towards = new();
+    private readonly Dictionary<(int, LockLaunch?), Dictionary<int, Edge>?> _towards = new();
     private readonly Dictionary<int, List<(int Lock, List<Edge> Path)>> _nearestLocks = new();
 
     private const int MaxNearestVisits = 10_000;
@@ -50,6 +62,7 @@ internal sealed class LockOrderGraph
     public static List<LockOrderReport> FindCycles(IReadOnlyList<MethodLockSummary> summaries, CancellationToken cancellationToken)
     {
         var graph = new LockOrderGraph(cancellationToken);
+        graph._threads = new LockThreads(summaries);
         graph.Build(summaries);
         graph._budget = 4 * (graph._nodes.Count + graph._out.Sum(e => e.Count)) + 100_000;
         graph._component = graph.StronglyConnectedComponents();
@@ -61,53 +74,161 @@ internal sealed class LockOrderGraph
         foreach (var summary in summaries)
         {
             MethodNode(summary.Method);
+            if (!_bodies.TryGetValue(summary.Method, out var bodies))
+            {
+                _bodies[summary.Method] = bodies = new List<MethodLockSummary>();
+                _guardedOrdinals[summary.Method] = new HashSet<int>();
+            }
+
+            bodies.Add(summary);
+            var ordinals = _guardedOrdinals[summary.Method];
+            foreach (var guard in summary.Acquisitions.SelectMany(a => a.Guards).Concat(summary.Calls.SelectMany(c => c.Guards)))
+            {
+                ordinals.Add(guard.Ordinal);
+            }
+
+            foreach (var (slot, target, syntax) in summary.DelegateTargets)
+            {
+                if (!_slotTargets.TryGetValue(slot, out var targets))
+                {
+                    _slotTargets[slot] = targets = new();
+                }
+
+                targets.Add((target, syntax, summary));
+            }
         }
 
-        var methodLock = new HashSet<(int, int)>();
-        var methodCall = new HashSet<(int, int)>();
         foreach (var summary in summaries)
         {
-            var m = _methodIds[summary.Method];
-            foreach (var taken in summary.Acquisitions)
+            AddBody(summary, _methodIds[summary.Method], ImmutableArray<ParameterGuard>.Empty, syncOnly: false);
+        }
+
+        while (_variantWork.Count > 0)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var (body, node, constants, syncOnly) = _variantWork.Dequeue();
+            AddBody(body, node, constants, syncOnly);
+        }
+    }
+
+    /// <summary>
+    /// The edges of one body, as the method node <paramref name="m"/>. The plain node of a method has every edge; a
+    /// variant (a call that passes constants to the parameters the body tests, or an async method called without
+    /// being awaited) has only the method→lock and method→method edges of what runs in that case — its lock→lock and
+    /// lock→method edges are the plain node's already.
+    /// </summary>
+    private void AddBody(MethodLockSummary summary, int m, ImmutableArray<ParameterGuard> constants, bool syncOnly)
+    {
+        var plain = constants.IsEmpty && !syncOnly;
+        foreach (var taken in summary.Acquisitions)
+        {
+            if (!taken.Blocking || !Runs(taken.Guards, taken.AfterAwait, constants, syncOnly))
             {
-                if (!taken.Blocking)
-                {
-                    continue;
-                }
-
-                var b = LockNode(taken.Lock);
-                if (methodLock.Add((m, b)))
-                {
-                    AddEdge(new Edge(m, b, EdgeKind.MethodLock, summary, null, taken, null));
-                }
-
-                foreach (var held in taken.Held)
-                {
-                    if (!SymbolEqualityComparer.Default.Equals(held.Lock, taken.Lock))
-                    {
-                        AddEdge(new Edge(LockNode(held.Lock), b, EdgeKind.LockLock, summary, held, taken, null));
-                    }
-                }
+                continue;
             }
 
-            foreach (var call in summary.Calls)
+            var b = LockNode(taken.Lock);
+            if (_methodLockEdges.Add((m, b)))
             {
-                if (!_methodIds.TryGetValue(call.Callee, out var f))
-                {
-                    continue;
-                }
+                AddEdge(new Edge(m, b, EdgeKind.MethodLock, summary, null, taken, null));
+            }
 
-                if (methodCall.Add((m, f)))
+            foreach (var held in plain ? taken.Held : ImmutableArray<LockAcquisition>.Empty)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(held.Lock, taken.Lock))
                 {
-                    AddEdge(new Edge(m, f, EdgeKind.MethodCall, summary, null, null, call));
-                }
-
-                foreach (var held in call.Held)
-                {
-                    AddEdge(new Edge(LockNode(held.Lock), f, EdgeKind.LockCall, summary, held, null, call));
+                    AddEdge(new Edge(LockNode(held.Lock), b, EdgeKind.LockLock, summary, held, taken, null));
                 }
             }
         }
+
+        foreach (var call in summary.Calls)
+        {
+            if (!Runs(call.Guards, call.AfterAwait, constants, syncOnly) || Target(call, syncOnly) is not (>= 0 and var f))
+            {
+                continue;
+            }
+
+            if (_methodCallEdges.Add((m, f)))
+            {
+                AddEdge(new Edge(m, f, EdgeKind.MethodCall, summary, null, null, call));
+            }
+
+            foreach (var held in plain ? call.Held : ImmutableArray<LockAcquisition>.Empty)
+            {
+                AddEdge(new Edge(LockNode(held.Lock), f, EdgeKind.LockCall, summary, held, null, call));
+            }
+        }
+    }
+
+    private static bool Runs(ImmutableArray<ParameterGuard> guards, bool afterAwait, ImmutableArray<ParameterGuard> constants, bool syncOnly) =>
+        !(syncOnly && afterAwait) && ParameterGuard.Allows(guards, constants);
+
+    /// <summary>
+    /// The node a call runs: the callee's plain node; its variant when the call passes constants to parameters the
+    /// callee tests (<c>Find(key, create: false)</c>), or when an async callee's task is dropped there (fire and forget) (only its part
+    /// before the first <c>await</c> runs in the caller's context); a delegate slot's node for <c>_onChange()</c>.
+    /// </summary>
+    private int Target(LockCallSite call, bool callerSyncOnly)
+    {
+        if (call.DelegateSlot is { } slot)
+        {
+            return SlotNode(slot);
+        }
+
+        if (!_methodIds.TryGetValue(call.Callee, out var f))
+        {
+            return -1;
+        }
+
+        var ordinals = _guardedOrdinals[call.Callee];
+        var constants = call.Constants.Where(c => ordinals.Contains(c.Ordinal)).ToImmutableArray();
+        var syncOnly = call.Callee.IsAsync && (callerSyncOnly || call.FireAndForget);
+        if (constants.IsEmpty && !syncOnly)
+        {
+            return f;
+        }
+
+        var profile = string.Join(",", constants.Select(c => $"{c.Ordinal}={c.Value}")) + (syncOnly ? "|sync" : string.Empty);
+        if (!_variantIds.TryGetValue((f, profile), out var variant))
+        {
+            variant = AddNode(call.Callee, isLock: false);
+            _variantIds[(f, profile)] = variant;
+            foreach (var body in _bodies[call.Callee])
+            {
+                _variantWork.Enqueue((body, variant, constants, syncOnly));
+            }
+        }
+
+        return variant;
+    }
+
+    /// <summary>A delegate field, property, event or local: invoking it calls each lambda or method stored into it.</summary>
+    private int SlotNode(ISymbol slot)
+    {
+        if (_slotIds.TryGetValue(slot, out var id))
+        {
+            return id;
+        }
+
+        if (!_slotTargets.TryGetValue(slot, out var targets))
+        {
+            _slotIds[slot] = -1;
+            return -1;
+        }
+
+        id = AddNode(slot, isLock: false);
+        _slotIds[slot] = id;
+        foreach (var (target, syntax, owner) in targets)
+        {
+            if (_methodIds.TryGetValue(target, out var f) && _methodCallEdges.Add((id, f)))
+            {
+                var call = new LockCallSite(target, syntax, ImmutableArray<LockAcquisition>.Empty, LockRootKind.This, null, null);
+                AddEdge(new Edge(id, f, EdgeKind.MethodCall, owner, null, null, call));
+            }
+        }
+
+        return id;
     }
 
     private List<LockOrderReport> Report()
@@ -115,7 +236,7 @@ internal sealed class LockOrderGraph
         var lockCount = new Dictionary<int, int>();
         for (var n = 0; n < _nodes.Count; n++)
         {
-            if (_nodes[n] is not IMethodSymbol)
+            if (_isLock[n])
             {
                 lockCount[_component[n]] = lockCount.TryGetValue(_component[n], out var c) ? c + 1 : 1;
             }
@@ -126,7 +247,7 @@ internal sealed class LockOrderGraph
         var seen = new HashSet<(SyntaxNode, ISymbol)>();
         for (var a = 0; a < _nodes.Count; a++)
         {
-            if (_nodes[a] is IMethodSymbol || lockCount[_component[a]] < 2)
+            if (!_isLock[a] || lockCount[_component[a]] < 2)
             {
                 continue;
             }
@@ -155,7 +276,17 @@ internal sealed class LockOrderGraph
                 }
 
                 var taken = via.Count > 0 ? via[via.Count - 1].Taken! : edge.Taken!;
-                var returnPath = PathTowards(a, b);
+
+                // One thread cannot deadlock with itself: when only one dedicated thread takes this order, the
+                // opposite order must be taken by another thread (an edge not exclusive to that thread).
+                var only = ExclusiveThread(edge);
+                _budgetExhausted = false;
+                var returnPath = PathTowards(a, b, only);
+                if (only is not null && returnPath is null && !_budgetExhausted)
+                {
+                    continue;
+                }
+
                 var report = new LockOrderReport(
                     edge.Site,
                     LockOrderReport.MethodDisplay(edge.Owner.Method),
@@ -228,17 +359,20 @@ internal sealed class LockOrderGraph
             return string.Empty;
         }
 
-        var names = new List<string> { LockOrderReport.MethodDisplay(edge.Call!.Callee) };
+        var names = new List<string> { CallDisplay(edge.Call!) };
         foreach (var step in via)
         {
             if (step.Kind == EdgeKind.MethodCall)
             {
-                names.Add(LockOrderReport.MethodDisplay(step.Call!.Callee));
+                names.Add(CallDisplay(step.Call!));
             }
         }
 
         return " (via " + string.Join(" → ", names.Take(4)) + (names.Count > 4 ? " → …" : string.Empty) + ")";
     }
+
+    private static string CallDisplay(LockCallSite call) =>
+        call.DelegateSlot is { } slot ? $"'{slot.Name}'" : LockOrderReport.MethodDisplay(call.Callee);
 
     /// <summary>Describes the return path from the taken lock back to the held one: the other site(s) of the cycle.</summary>
     private static string ReverseText(SyntaxNode site, List<Edge>? path, int locksInCycle)
@@ -340,10 +474,31 @@ internal sealed class LockOrderGraph
         return result;
     }
 
-    /// <summary>A shortest path from <paramref name="from"/> to <paramref name="target"/> inside their component, or null.</summary>
-    private List<Edge>? PathTowards(int target, int from)
+    /// <summary>
+    /// The dedicated thread that alone takes the order of a lock→lock or lock→method edge: its body runs only on that
+    /// thread (<see cref="LockThreads"/>), and the order involves that instance's own lock (a thread started by an
+    /// instance constructor runs once per instance; static locks are shared by every instance's thread).
+    /// </summary>
+    private LockLaunch? ExclusiveThread(Edge edge)
     {
-        if (!_towards.TryGetValue(target, out var next))
+        if (edge.Kind is not (EdgeKind.LockLock or EdgeKind.LockCall) || _threads.OnlyThread(edge.Owner.Method) is not { } launch)
+        {
+            return null;
+        }
+
+        return launch.FromStaticConstructor || edge.Held!.RootKind == LockRootKind.This ||
+               (edge.Kind == EdgeKind.LockLock && edge.Taken!.RootKind == LockRootKind.This)
+            ? launch
+            : null;
+    }
+
+    /// <summary>
+    /// A shortest path from <paramref name="from"/> to <paramref name="target"/> inside their component, or null; with
+    /// <paramref name="otherThanOnly"/>, one that avoids the orders only that thread takes.
+    /// </summary>
+    private List<Edge>? PathTowards(int target, int from, LockLaunch? otherThanOnly)
+    {
+        if (!_towards.TryGetValue((target, otherThanOnly), out var next))
         {
             // Breadth-first over reversed edges from the target: for each node, its first edge on a shortest path there.
             var built = new Dictionary<int, Edge>();
@@ -356,13 +511,15 @@ internal sealed class LockOrderGraph
                 if (_budget-- <= 0)
                 {
                     next = null;
+                    _budgetExhausted = true;
                     break;
                 }
 
                 var node = queue.Dequeue();
                 foreach (var edge in _in[node])
                 {
-                    if (_component[edge.From] == _component[target] && reached.Add(edge.From))
+                    if (_component[edge.From] == _component[target] &&
+                        (otherThanOnly is null || ExclusiveThread(edge) != otherThanOnly) && reached.Add(edge.From))
                     {
                         built[edge.From] = edge;
                         queue.Enqueue(edge.From);
@@ -370,11 +527,12 @@ internal sealed class LockOrderGraph
                 }
             }
 
-            _towards[target] = next;
+            _towards[(target, otherThanOnly)] = next;
         }
 
         if (next is null)
         {
+            _budgetExhausted = true;
             return null;
         }
 
@@ -500,7 +658,7 @@ internal sealed class LockOrderGraph
     {
         if (!_methodIds.TryGetValue(method, out var id))
         {
-            id = AddNode(method);
+            id = AddNode(method, isLock: false);
             _methodIds[method] = id;
         }
 
@@ -511,16 +669,17 @@ internal sealed class LockOrderGraph
     {
         if (!_lockIds.TryGetValue(@lock, out var id))
         {
-            id = AddNode(@lock);
+            id = AddNode(@lock, isLock: true);
             _lockIds[@lock] = id;
         }
 
         return id;
     }
 
-    private int AddNode(object node)
+    private int AddNode(object node, bool isLock)
     {
         _nodes.Add(node);
+        _isLock.Add(isLock);
         _out.Add(new List<Edge>());
         _in.Add(new List<Edge>());
         return _nodes.Count - 1;

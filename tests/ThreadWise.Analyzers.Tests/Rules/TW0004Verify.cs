@@ -42,8 +42,11 @@ public static class TW0004Verify
 
     public sealed class Test : CSharpAnalyzerTest<TW0004InconsistentLockOrderAnalyzer, DefaultVerifier>
     {
-        public Test(TargetFramework framework = TargetFramework.Net100, bool withRuntimeLibrary = true) =>
+        public Test(TargetFramework framework = TargetFramework.Net100, bool withRuntimeLibrary = true)
+        {
             TestReferences.Configure(this, framework, withRuntimeLibrary);
+            MarkupOptions = MarkupOptions.UseFirstDescriptor; // the live and the build-only descriptor share the ID
+        }
 
         /// <summary>Keep every additional location (the whole path), instead of only the other site.</summary>
         public bool FullPath { get; set; }

@@ -23,12 +23,14 @@ internal sealed class LockSummaries
     private readonly ConcurrentDictionary<ISymbol, ImmutableArray<MethodLockSummary>> _bodies = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableArray<LockOrderReport>> _typeFindings = new(SymbolEqualityComparer.Default);
     private readonly LockApi _locks;
+    private readonly LaunchApi _launches;
     private readonly ImmutableHashSet<IMethodSymbol> _lockSetEnter;
     private readonly IAssemblySymbol _assembly;
 
-    private LockSummaries(LockApi locks, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly)
+    private LockSummaries(LockApi locks, LaunchApi launches, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly)
     {
         _locks = locks;
+        _launches = launches;
         _lockSetEnter = lockSetEnter;
         _assembly = assembly;
     }
@@ -36,10 +38,10 @@ internal sealed class LockSummaries
     /// <summary>The memo of <paramref name="compilation"/>, or null when it has no <c>Monitor</c> (nothing to find).</summary>
     public static LockSummaries? Get(Compilation compilation) => Table.GetValue(compilation, static c =>
     {
-        var locks = ThreadingModel.Get(c).Locks;
-        return new StrongBox<LockSummaries?>(locks.Monitor is null
+        var model = ThreadingModel.Get(c);
+        return new StrongBox<LockSummaries?>(model.Locks.Monitor is null
             ? null
-            : new LockSummaries(locks, SymbolSets.Methods(WellKnownTypes.Get(c, "ThreadWise.LockSet"), "Enter"), c.Assembly));
+            : new LockSummaries(model.Locks, model.Launches, SymbolSets.Methods(WellKnownTypes.Get(c, "ThreadWise.LockSet"), "Enter"), c.Assembly));
     }).Value;
 
     /// <summary>The symbol calls bind to: the original definition, and the declaring part of a partial method.</summary>
@@ -75,7 +77,7 @@ internal sealed class LockSummaries
         {
             if (operation is IMethodBodyBaseOperation or IBlockOperation)
             {
-                LockSummaryWalker.Summarize(_locks, _lockSetEnter, _assembly, Key(method), operation, output, block.CancellationToken);
+                LockSummaryWalker.Summarize(_locks, _launches, _lockSetEnter, _assembly, Key(method), operation, output, block.CancellationToken);
             }
         }
 
