@@ -295,6 +295,12 @@ internal sealed class LockOrderGraph
                     ViaText(edge, via),
                     ReverseText(edge.Site, returnPath, lockCount[_component[a]]),
                     returnPath is { Count: > 0 } && returnPath[0] != Truncated ? returnPath[0].Site : null);
+                report.Path.AddRange(PathSteps(new[] { edge }.Concat(via)));
+                if (returnPath is not null)
+                {
+                    report.Path.AddRange(PathSteps(returnPath.TakeWhile(e => e != Truncated)));
+                }
+
                 reports.Add(report);
                 pairs.Add((report, edge, a, b));
             }
@@ -368,7 +374,33 @@ internal sealed class LockOrderGraph
             }
         }
 
-        return " (via " + string.Join(" → ", names.Take(4)) + (names.Count > 4 ? " → …" : string.Empty) + ")";
+        // The message names the first and the last hop; every hop is in the related locations (LockOrderReport.Path).
+        return " (via " + (names.Count > 3 ? $"{names[0]} → … → {names[names.Count - 1]}" : string.Join(" → ", names)) + ")";
+    }
+
+    /// <summary>The lines a run of edges goes through: each lock taken and each call made, in order.</summary>
+    private static IEnumerable<SyntaxNode> PathSteps(IEnumerable<Edge> edges)
+    {
+        foreach (var edge in edges)
+        {
+            switch (edge.Kind)
+            {
+                case EdgeKind.LockLock:
+                    yield return edge.Held!.Syntax;
+                    yield return edge.Taken!.Syntax;
+                    break;
+                case EdgeKind.LockCall:
+                    yield return edge.Held!.Syntax;
+                    yield return edge.Call!.Syntax;
+                    break;
+                case EdgeKind.MethodCall:
+                    yield return edge.Call!.Syntax;
+                    break;
+                case EdgeKind.MethodLock:
+                    yield return edge.Taken!.Syntax;
+                    break;
+            }
+        }
     }
 
     private static string CallDisplay(LockCallSite call) =>

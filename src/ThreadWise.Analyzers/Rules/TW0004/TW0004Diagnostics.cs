@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using ThreadWise.Analyzers.Model;
 
@@ -19,14 +20,40 @@ internal static class TW0004Diagnostics
                      "reported as you type; cycles through other types on build.",
         compilationEnd: compilationEnd);
 
+    /// <summary>
+    /// The diagnostic at the site; its additional locations (SARIF related locations) are the other site of the
+    /// cycle first (when there is one), then the whole path in order (<see cref="LockOrderReport.Path"/>).
+    /// </summary>
     public static Diagnostic Create(DiagnosticDescriptor descriptor, LockOrderReport report) => Diagnostic.Create(
         descriptor,
         report.Site.GetLocation(),
-        additionalLocations: report.OtherSite is null ? null : new[] { report.OtherSite.GetLocation() },
+        additionalLocations: AdditionalLocations(report),
         properties: report.Properties,
         report.Method,
         report.Taken,
         report.Held,
         report.Via,
         report.Reverse);
+
+    private static List<Location> AdditionalLocations(LockOrderReport report)
+    {
+        var locations = new List<Location>();
+        if (report.OtherSite is not null)
+        {
+            locations.Add(report.OtherSite.GetLocation());
+        }
+
+        SyntaxNode? previous = null;
+        foreach (var step in report.Path)
+        {
+            if (step != previous)
+            {
+                locations.Add(step.GetLocation());
+            }
+
+            previous = step;
+        }
+
+        return locations;
+    }
 }
