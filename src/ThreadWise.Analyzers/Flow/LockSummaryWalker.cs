@@ -535,10 +535,56 @@ internal sealed class LockSummaryWalker
             }
 
             var method = _summary.Method;
-            var inConstructor = method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor;
-            var once = kind is LaunchKind.ThreadConstructor or LaunchKind.ColdTask or LaunchKind.Once && inConstructor && !InLoop(operation);
+            var once = kind is LaunchKind.ThreadConstructor or LaunchKind.ColdTask or LaunchKind.Once && !InLoop(operation) &&
+                       (method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor || IsOnceGuarded(operation));
             _summary.Launches.Add(new LockLaunch(target, once, method.MethodKind == MethodKind.StaticConstructor, operation.Syntax));
         }
+    }
+
+    /// <summary>
+    /// The launching code guards itself against running twice on one instance: before the launch, the body returns
+    /// (or throws) when a state field of <c>this</c> says it ran, and then sets that field
+    /// (<c>if (m_status != NotRunning) return; m_status = Starting; … new Thread(Loop).Start();</c>).
+    /// </summary>
+    private bool IsOnceGuarded(IOperation launch)
+    {
+        var statement = launch;
+        while (statement.Parent is not null && statement.Parent is not IBlockOperation)
+        {
+            statement = statement.Parent;
+        }
+
+        if (statement.Parent is not IBlockOperation block || block.Parent is not IMethodBodyBaseOperation)
+        {
+            return false;
+        }
+
+        var checkedFields = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var before in block.Operations)
+        {
+            if (before == statement)
+            {
+                break;
+            }
+
+            if (before is IConditionalOperation { WhenFalse: null } guard && EndsInJump(guard.WhenTrue))
+            {
+                foreach (var read in guard.Condition.DescendantsAndSelf().OfType<IFieldReferenceOperation>())
+                {
+                    if (read.Instance is null or IInstanceReferenceOperation)
+                    {
+                        checkedFields.Add(read.Field.OriginalDefinition);
+                    }
+                }
+            }
+            else if (before is IExpressionStatementOperation { Operation: IAssignmentOperation { Target: IFieldReferenceOperation written } } &&
+                     written.Instance is null or IInstanceReferenceOperation && checkedFields.Contains(written.Field.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool InLoop(IOperation operation)

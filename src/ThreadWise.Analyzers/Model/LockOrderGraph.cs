@@ -518,10 +518,9 @@ internal sealed class LockOrderGraph
             return null;
         }
 
-        return launch.FromStaticConstructor || edge.Held!.RootKind == LockRootKind.This ||
-               (edge.Kind == EdgeKind.LockLock && edge.Taken!.RootKind == LockRootKind.This)
-            ? launch
-            : null;
+        var ownLock = !_threads.MayRunOnAnotherInstance(edge.Owner.Method) &&
+                      (edge.Held!.RootKind == LockRootKind.This || (edge.Kind == EdgeKind.LockLock && edge.Taken!.RootKind == LockRootKind.This));
+        return launch.FromStaticConstructor || ownLock ? launch : null;
     }
 
     /// <summary>

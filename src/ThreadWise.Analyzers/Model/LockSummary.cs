@@ -125,8 +125,9 @@ internal sealed class LockLaunch
     public IMethodSymbol Target { get; }
 
     /// <summary>
-    /// One thread per run of the launching code, and that code is a constructor outside any loop: one dedicated
-    /// thread per instance (per program for a static constructor). Parallel loops, timers and pool callbacks are not.
+    /// One thread per run of the launching code, and that code runs once per instance outside any loop: a constructor,
+    /// or a method that returns when a state field says it ran and then sets it. One dedicated thread per instance
+    /// (per program for a static constructor). Parallel loops, timers and pool callbacks are not.
     /// </summary>
     public bool Once { get; }
 

@@ -9,13 +9,14 @@ namespace ThreadWise.Analyzers.Model;
 /// instance; one per program from a static constructor), when nothing else can call it — or on any thread: anything
 /// callable from outside its type (every non-private member, overrides, interface implementations, finalizers),
 /// anything turned into a delegate other than that launch, anything run by a pool, timer or parallel loop, and
-/// anything whose callers are unknown. A call on <c>this</c> (or a static call) runs the callee on the caller's thread;
-/// a call on another instance runs it on a thread that may be any (that instance's own thread is another one).
-/// One propagation over the call edges, each body's value rising at most twice (none → one thread → any): linear.
+/// anything whose callers are unknown. A call runs the callee on the caller's thread; a call on another instance runs
+/// it with that instance's locks, which are not the thread's own (<see cref="MayRunOnAnotherInstance"/>).
+/// One propagation over the call edges, each body's value rising at most three times: linear.
 /// </summary>
 internal sealed class LockThreads
 {
     private readonly Dictionary<IMethodSymbol, LockLaunch?> _single = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _foreign = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _any = new(SymbolEqualityComparer.Default);
 
     public LockThreads(IReadOnlyList<MethodLockSummary> summaries)
@@ -32,17 +33,17 @@ internal sealed class LockThreads
             list.AddRange(summary.Calls);
             if (IsEntryPoint(summary.Method))
             {
-                Join(summary.Method, null, work);
+                Join(summary.Method, null, foreign: false, work);
             }
 
             foreach (var launch in summary.Launches)
             {
-                Join(launch.Target, launch.Once ? launch : null, work);
+                Join(launch.Target, launch.Once ? launch : null, foreign: false, work);
             }
 
             foreach (var escaped in summary.Escapes)
             {
-                Join(escaped, null, work);
+                Join(escaped, null, foreign: false, work);
             }
         }
 
@@ -55,11 +56,13 @@ internal sealed class LockThreads
             }
 
             var launch = _any.Contains(method) ? null : _single[method];
+            var foreign = _foreign.Contains(method);
             foreach (var call in sites)
             {
                 if (call.DelegateSlot is null)
                 {
-                    Join(call.Callee, call.ReceiverKind is LockRootKind.This or LockRootKind.Static ? launch : null, work);
+                    // A call runs the callee on the caller's thread; on another instance, with that instance's locks.
+                    Join(call.Callee, launch, foreign || call.ReceiverKind is not (LockRootKind.This or LockRootKind.Static), work);
                 }
             }
         }
@@ -72,7 +75,13 @@ internal sealed class LockThreads
     public LockLaunch? OnlyThread(IMethodSymbol method) =>
         !_any.Contains(method) && _single.TryGetValue(method, out var launch) ? launch : null;
 
-    private void Join(IMethodSymbol method, LockLaunch? launch, Queue<IMethodSymbol> work)
+    /// <summary>
+    /// True when <paramref name="method"/> may run on another instance than the one that started its thread (it is
+    /// reached through a call on another object): its <c>this</c> locks are not that thread's own.
+    /// </summary>
+    public bool MayRunOnAnotherInstance(IMethodSymbol method) => _foreign.Contains(method);
+
+    private void Join(IMethodSymbol method, LockLaunch? launch, bool foreign, Queue<IMethodSymbol> work)
     {
         if (_any.Contains(method))
         {
@@ -82,11 +91,20 @@ internal sealed class LockThreads
         if (launch is not null && !_single.ContainsKey(method))
         {
             _single[method] = launch;
+            if (foreign)
+            {
+                _foreign.Add(method);
+            }
+
             work.Enqueue(method);
         }
         else if (launch is null || _single[method] != launch)
         {
             _any.Add(method);
+            work.Enqueue(method);
+        }
+        else if (foreign && _foreign.Add(method))
+        {
             work.Enqueue(method);
         }
     }

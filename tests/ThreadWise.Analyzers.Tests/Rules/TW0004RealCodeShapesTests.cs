@@ -94,6 +94,29 @@ public class TW0004RealCodeShapesTests
     }
 
     [Fact]
+    public Task NoDiagnostic_ThreadStartedByAStartThatGuardsItselfAgainstASecondRun()
+    {
+        // Lidgren's NetPeer.Start: returns when the status says it ran, sets it, then starts the network thread.
+        var source = Peer
+            .Replace("private readonly Thread _network;", "private Thread? _network;\n    private int _status;")
+            .Replace("public Peer()\n    {", "public void Start()\n    {\n        if (_status != 0)\n        {\n            return;\n        }\n\n        _status = 1;");
+        Assert.Contains("_status = 1;", source);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_OneThreadPerInstance_ButTheLockIsAnotherInstances()
+    {
+        // The network thread of one peer calls into another peer's methods: that peer's own thread takes its locks too.
+        var source = Peer
+            .Replace("private readonly object _sendLock", "internal Peer? Other;\n    private readonly object _sendLock")
+            .Replace("            Flush();", "            {|TW0004:Flush()|};")
+            .Replace("            ReadPackets();", "            ReadPackets();\n            Other?.Heartbeat();")
+            .Replace("lock (_connectionLock) { }", "lock ({|TW0004:_connectionLock|}) { }");
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task Reports_ThreadStartedInAPublicMethod_ItMayRunTwice()
     {
         var source = Peer
