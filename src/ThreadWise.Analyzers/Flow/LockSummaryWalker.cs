@@ -79,6 +79,42 @@ internal sealed class LockSummaryWalker
         }
     }
 
+    /// <summary>
+    /// A field or property initialized with a lambda or a method group (<c>private readonly Action _onChange = () => …;</c>):
+    /// summarizes the lambda's body and records the delegate as a known target of <paramref name="member"/>.
+    /// </summary>
+    public static void SummarizeInitializer(LockApi locks, LaunchApi launchApi, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
+        ISymbol member, IOperation value, List<MethodLockSummary> output, CancellationToken cancellationToken)
+    {
+        if (DelegateTarget(value) is not { } target)
+        {
+            return;
+        }
+
+        var summary = new MethodLockSummary(target, value.Syntax);
+        var lambda = value.DescendantsAndSelf().OfType<IAnonymousFunctionOperation>().FirstOrDefault();
+        if (lambda is not null && SymbolEqualityComparer.Default.Equals(lambda.Symbol, target))
+        {
+            summary = new MethodLockSummary(target, lambda.Body.Syntax);
+            var walker = new LockSummaryWalker(locks, launchApi, lockSetEnter, assembly, summary, lambda.Body, output, cancellationToken);
+            try
+            {
+                walker.Walk(lambda.Body, Nothing);
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                return;
+            }
+        }
+        else
+        {
+            summary.Escapes.Add(target); // a method group handed out as a delegate may run anywhere
+        }
+
+        summary.DelegateTargets.Add((member.OriginalDefinition, target, value.Syntax));
+        output.Add(summary);
+    }
+
     private ImmutableArray<LockAcquisition> Walk(IOperation? operation, ImmutableArray<LockAcquisition> held)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();

@@ -21,7 +21,7 @@ internal static class SameFieldLocks
         var byMethod = new Dictionary<IMethodSymbol, MethodLockSummary>(SymbolEqualityComparer.Default);
         foreach (var summary in summaries)
         {
-            if (!byMethod.ContainsKey(summary.Method))
+            if (summary.Acquisitions.Count + summary.Calls.Count > 0 && !byMethod.ContainsKey(summary.Method))
             {
                 byMethod.Add(summary.Method, summary);
             }

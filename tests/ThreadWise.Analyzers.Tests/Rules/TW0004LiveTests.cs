@@ -143,6 +143,48 @@ public class TW0004LiveTests
         Assert.Equal(new[] { 6, 12 }, live.Diagnostics.Where(d => d.Id == "TW0004").Select(LineOf));
     }
 
+    [Fact]
+    public async Task Live_ThroughADelegateFieldInitializer()
+    {
+        const string source = """
+            using System;
+
+            class Model
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+                private readonly Action _onChange;
+
+                public Model() => _onChange = () => { lock (_b) { } };
+
+                public void Set() { lock (_a) { _onChange(); } }
+
+                public void Sync() { lock (_b) { lock (_a) { } } }
+            }
+            """;
+        var live = await EditorHost.AnalyzeOpenDocumentAsync(source);
+        Assert.Empty(live.Exceptions);
+        Assert.Equal(new[] { 11, 13 }, live.Diagnostics.Where(d => d.Id == "TW0004").Select(LineOf));
+
+        const string initialized = """
+            using System;
+
+            class Model
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+                private static readonly Action s_onChange = () => { lock (s_b) { } };
+
+                public void Set() { lock (s_a) { s_onChange(); } }
+
+                public void Sync() { lock (s_b) { lock (s_a) { } } }
+            }
+            """;
+        var liveInitialized = await EditorHost.AnalyzeOpenDocumentAsync(initialized);
+        Assert.Empty(liveInitialized.Exceptions);
+        Assert.Equal(new[] { 9, 11 }, liveInitialized.Diagnostics.Where(d => d.Id == "TW0004").Select(LineOf));
+    }
+
     private const string CourseA = """
         using System.Threading;
 

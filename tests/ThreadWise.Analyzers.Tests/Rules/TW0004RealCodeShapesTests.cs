@@ -423,6 +423,31 @@ public class TW0004RealCodeShapesTests
     }
 
     [Fact]
+    public Task Reports_DelegateFieldInitializers_LambdaAndMethodGroup()
+    {
+        const string source = """
+            using System;
+
+            public class Model
+            {
+                private static readonly object s_a = new object();
+                private static readonly object s_b = new object();
+                private readonly Action _viaLambda = () => { lock (s_b) { } };
+                private readonly Action _viaMethod = Refresh;
+
+                public void Lambda() { lock (s_a) { {|TW0004:_viaLambda()|}; } }
+
+                public void Method() { lock (s_a) { {|TW0004:_viaMethod()|}; } }
+
+                public void Sync() { lock (s_b) { lock ({|TW0004:s_a|}) { } } }
+
+                private static void Refresh() { lock (s_b) { } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_DelegateTakesNoOtherLock_OrIsInvokedAfterTheLock()
     {
         const string source = """

@@ -62,6 +62,11 @@ internal sealed class LockSummaries
     /// <summary>The summaries of one method's body and of every lambda and local function in it (memoized).</summary>
     public ImmutableArray<MethodLockSummary> Of(OperationBlockAnalysisContext block)
     {
+        if (block.OwningSymbol is IFieldSymbol or IPropertySymbol)
+        {
+            return Initializer(block);
+        }
+
         if (block.OwningSymbol is not IMethodSymbol method)
         {
             return ImmutableArray<MethodLockSummary>.Empty;
@@ -82,6 +87,30 @@ internal sealed class LockSummaries
         }
 
         return _bodies.GetOrAdd(method, output.ToImmutableArray());
+    }
+
+    /// <summary>A delegate field or property initialized with a lambda or a method group: its known target.</summary>
+    private ImmutableArray<MethodLockSummary> Initializer(OperationBlockAnalysisContext block)
+    {
+        if (_bodies.TryGetValue(block.OwningSymbol, out var known))
+        {
+            return known;
+        }
+
+        var output = new List<MethodLockSummary>();
+        if (block.OwningSymbol is IFieldSymbol { Type.TypeKind: TypeKind.Delegate } or IPropertySymbol { Type.TypeKind: TypeKind.Delegate })
+        {
+            foreach (var operation in block.OperationBlocks)
+            {
+                if (operation is ISymbolInitializerOperation initializer)
+                {
+                    LockSummaryWalker.SummarizeInitializer(_locks, _launches, _lockSetEnter, _assembly, block.OwningSymbol, initializer.Value,
+                        output, block.CancellationToken);
+                }
+            }
+        }
+
+        return _bodies.GetOrAdd(block.OwningSymbol, output.ToImmutableArray());
     }
 
     /// <summary>The findings whose whole story lies in <paramref name="type"/>, from the summaries of its bodies.</summary>
