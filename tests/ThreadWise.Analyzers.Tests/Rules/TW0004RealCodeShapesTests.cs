@@ -65,6 +65,17 @@ public class TW0004RealCodeShapesTests
     public Task NoDiagnostic_BothOrdersOnlyOnTheThreadTheConstructorStarts() => Verify.VerifyAnalyzerAsync(Peer);
 
     [Fact]
+    public Task NoDiagnostic_BothOrdersOnlyOnTheThread_StartedWithALambdaOrATask()
+    {
+        var withLambda = Peer.Replace("new Thread(NetworkLoop)", "new Thread(() => NetworkLoop())");
+        Assert.NotEqual(Peer, withLambda);
+        var withTask = Peer.Replace("_network = new Thread(NetworkLoop) { IsBackground = true };\n        _network.Start();",
+            "System.Threading.Tasks.Task.Factory.StartNew(NetworkLoop, System.Threading.Tasks.TaskCreationOptions.LongRunning);\n        _network = Thread.CurrentThread;");
+        Assert.NotEqual(Peer, withTask);
+        return Task.WhenAll(Verify.VerifyAnalyzerAsync(withLambda), Verify.VerifyAnalyzerAsync(withTask));
+    }
+
+    [Fact]
     public Task Reports_OneOrderAlsoFromAPublicMethod_AnyThreadMayCallIt()
     {
         var source = Peer
@@ -113,6 +124,58 @@ public class TW0004RealCodeShapesTests
             .Replace("            Flush();", "            {|TW0004:Flush()|};")
             .Replace("            ReadPackets();", "            ReadPackets();\n            Other?.Heartbeat();")
             .Replace("lock (_connectionLock) { }", "lock ({|TW0004:_connectionLock|}) { }");
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_TwoDedicatedThreads_EachTakesOneOrder()
+    {
+        const string source = """
+            using System.Threading;
+
+            public class Pump
+            {
+                private readonly object _in = new object();
+                private readonly object _out = new object();
+
+                public Pump()
+                {
+                    new Thread(Reader).Start();
+                    new Thread(Writer).Start();
+                }
+
+                private void Reader() { lock (_in) { lock ({|TW0004:_out|}) { } } }
+
+                private void Writer() { lock (_out) { lock ({|TW0004:_in|}) { } } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_OneBodyStartedOnTwoThreads()
+    {
+        const string source = """
+            using System.Threading;
+
+            public class Pump
+            {
+                private readonly object _in = new object();
+                private readonly object _out = new object();
+
+                public Pump()
+                {
+                    new Thread(Loop).Start();
+                    new Thread(Loop).Start();
+                }
+
+                private void Loop()
+                {
+                    lock (_in) { lock ({|TW0004:_out|}) { } }
+                    lock (_out) { lock ({|TW0004:_in|}) { } }
+                }
+            }
+            """;
         return Verify.VerifyAnalyzerAsync(source);
     }
 
