@@ -23,7 +23,9 @@ internal sealed partial class LockSummaryWalker
     public static void SummarizeInitializer(LockApi locks, LaunchApi launchApi, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
         ISymbol member, IOperation value, List<MethodLockSummary> output, CancellationToken cancellationToken)
     {
-        if (DelegateTarget(value) is not { } target)
+        // The summary is filed under the target: keep it in the member's own top-level type, so the per-type walks of
+        // the live and the build-only analyzer see the same bodies (a method group of another type is not followed).
+        if (DelegateTarget(value) is not { } target || !SymbolEqualityComparer.Default.Equals(TopLevel(target), TopLevel(member)))
         {
             return;
         }
@@ -300,5 +302,16 @@ internal sealed partial class LockSummaryWalker
         }
 
         return false;
+    }
+
+    private static INamedTypeSymbol? TopLevel(ISymbol symbol)
+    {
+        var type = symbol.ContainingType;
+        while (type?.ContainingType is { } outer)
+        {
+            type = outer;
+        }
+
+        return type;
     }
 }
