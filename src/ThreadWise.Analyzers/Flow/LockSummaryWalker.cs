@@ -24,11 +24,12 @@ namespace ThreadWise.Analyzers.Flow;
 /// Semaphores count as locks only when the same body releases them (otherwise they are signals). Lambdas and local
 /// functions are summarized as bodies of their own: they run when invoked, not where they are written.
 /// </summary>
-internal sealed class LockSummaryWalker
+internal sealed partial class LockSummaryWalker
 {
     private static readonly ImmutableArray<LockAcquisition> Nothing = ImmutableArray<LockAcquisition>.Empty;
 
     private readonly LockApi _locks;
+    private readonly LaunchApi _launchApi;
     private readonly ImmutableHashSet<IMethodSymbol> _lockSetEnter;
     private readonly IAssemblySymbol _assembly;
     private readonly MethodLockSummary _summary;
@@ -36,11 +37,19 @@ internal sealed class LockSummaryWalker
     private readonly IOperation _body;
     private readonly CancellationToken _cancellationToken;
     private HashSet<AccessPath>? _released;
+    private HashSet<ILocalSymbol>? _captured;
+    private readonly HashSet<IOperation> _launchedValues = new();
 
-    private LockSummaryWalker(LockApi locks, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
+    // Walk state beside the held locks: the bool-parameter tests every later operation is under (an early
+    // `if (!create) return;` guards the rest of its block), and whether an `await` certainly ran already.
+    private ImmutableArray<ParameterGuard> _guards = ImmutableArray<ParameterGuard>.Empty;
+    private bool _afterAwait;
+
+    private LockSummaryWalker(LockApi locks, LaunchApi launchApi, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
         MethodLockSummary summary, IOperation body, List<MethodLockSummary> output, CancellationToken cancellationToken)
     {
         _locks = locks;
+        _launchApi = launchApi;
         _lockSetEnter = lockSetEnter;
         _assembly = assembly;
         _summary = summary;
@@ -50,11 +59,11 @@ internal sealed class LockSummaryWalker
     }
 
     /// <summary>Summarizes <paramref name="body"/> (and every lambda and local function in it) into <paramref name="output"/>.</summary>
-    public static void Summarize(LockApi locks, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
+    public static void Summarize(LockApi locks, LaunchApi launchApi, ImmutableHashSet<IMethodSymbol> lockSetEnter, IAssemblySymbol assembly,
         IMethodSymbol method, IOperation body, List<MethodLockSummary> output, CancellationToken cancellationToken)
     {
         var summary = new MethodLockSummary(method, body.Syntax);
-        var walker = new LockSummaryWalker(locks, lockSetEnter, assembly, summary, body, output, cancellationToken);
+        var walker = new LockSummaryWalker(locks, launchApi, lockSetEnter, assembly, summary, body, output, cancellationToken);
         try
         {
             walker.Walk(body, Nothing);
@@ -78,12 +87,12 @@ internal sealed class LockSummaryWalker
             case null:
                 return held;
             case IAnonymousFunctionOperation lambda:
-                Summarize(_locks, _lockSetEnter, _assembly, lambda.Symbol, lambda.Body, _output, _cancellationToken);
+                Summarize(_locks, _launchApi, _lockSetEnter, _assembly, lambda.Symbol, lambda.Body, _output, _cancellationToken);
                 return held;
             case ILocalFunctionOperation local:
                 if ((local.Body ?? local.IgnoredBody) is { } localBody)
                 {
-                    Summarize(_locks, _lockSetEnter, _assembly, local.Symbol, localBody, _output, _cancellationToken);
+                    Summarize(_locks, _launchApi, _lockSetEnter, _assembly, local.Symbol, localBody, _output, _cancellationToken);
                 }
 
                 return held;
@@ -98,12 +107,14 @@ internal sealed class LockSummaryWalker
 
             case IBlockOperation block:
             {
+                var guards = _guards;
                 var state = held;
                 foreach (var statement in block.Operations)
                 {
                     state = Walk(statement, state);
                 }
 
+                _guards = guards;
                 return RemoveScopedSince(state, held);
             }
 
@@ -112,6 +123,7 @@ internal sealed class LockSummaryWalker
             case ISwitchOperation switchOperation:
             {
                 var afterValue = Walk(switchOperation.Value, held);
+                var awaited = _afterAwait;
                 var result = afterValue;
                 foreach (var section in switchOperation.Cases)
                 {
@@ -125,6 +137,8 @@ internal sealed class LockSummaryWalker
                     {
                         result = Intersect(result, state);
                     }
+
+                    _afterAwait = awaited;
                 }
 
                 return result;
@@ -132,14 +146,37 @@ internal sealed class LockSummaryWalker
 
             case ILoopOperation loop:
             {
+                var awaited = _afterAwait;
                 var state = held;
                 foreach (var child in loop.ChildOperations)
                 {
                     state = Walk(child, state);
                 }
 
+                _afterAwait = awaited; // the loop may run zero times
                 return Intersect(held, state);
             }
+
+            case IAwaitOperation awaitOperation:
+            {
+                var state = WalkChildren(awaitOperation, held);
+                _afterAwait = true;
+                return state;
+            }
+
+            case IObjectCreationOperation creation:
+                NoteLaunches(creation);
+                return WalkChildren(creation, held);
+            case IMethodReferenceOperation reference:
+                if (!_launchedValues.Contains(reference))
+                {
+                    _summary.Escapes.Add(Key(reference.Method));
+                }
+
+                return WalkChildren(reference, held);
+            case IEventAssignmentOperation { Adds: true } subscription when subscription.EventReference is IEventReferenceOperation eventReference:
+                NoteDelegateTarget(eventReference.Event, subscription.HandlerValue);
+                return WalkChildren(operation, held);
 
             case ITryOperation tryOperation:
             {
@@ -168,7 +205,7 @@ internal sealed class LockSummaryWalker
                 var accessor = isWrite ? property.Property.SetMethod : property.Property.GetMethod;
                 if (accessor is not null)
                 {
-                    AddCall(accessor, property.Instance, property.Syntax, state);
+                    AddCall(accessor, property.Instance, property, state);
                 }
 
                 return state;
@@ -203,9 +240,14 @@ internal sealed class LockSummaryWalker
 
             case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer:
                 AddSources(declarator.Symbol, initializer.Value);
+                NoteDelegateTarget(declarator.Symbol, initializer.Value);
                 return WalkChildren(operation, held);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
                 AddSources(target.Local, assignment.Value);
+                NoteDelegateTarget(target.Local, assignment.Value);
+                return WalkChildren(operation, held);
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment:
+                NoteDelegateTarget(((IMemberReferenceOperation)assignment.Target).Member, assignment.Value);
                 return WalkChildren(operation, held);
             case IDeconstructionAssignmentOperation deconstruction:
                 foreach (var target in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
@@ -270,18 +312,54 @@ internal sealed class LockSummaryWalker
             whenFalseStart = negated ? afterCondition : held;
         }
 
+        // `if (create)` / `if (!create)` on a bool parameter: each branch runs only for one value of it.
+        var guard = ParameterTest(conditional.Condition);
+        var guards = _guards;
+        var awaited = _afterAwait;
+        _guards = guard is { } g ? guards.Add(g) : guards;
         var afterTrue = Walk(conditional.WhenTrue, whenTrueStart);
+        var awaitedTrue = _afterAwait;
+        _guards = guard is { } f ? guards.Add(new ParameterGuard(f.Ordinal, !f.Value)) : guards;
+        _afterAwait = awaited;
         var afterFalse = conditional.WhenFalse is null ? whenFalseStart : Walk(conditional.WhenFalse, whenFalseStart);
+        var awaitedFalse = _afterAwait;
+        _guards = guards;
         var trueJumps = EndsInJump(conditional.WhenTrue);
         var falseJumps = conditional.WhenFalse is not null && EndsInJump(conditional.WhenFalse);
-        return trueJumps && !falseJumps ? afterFalse
-            : falseJumps && !trueJumps ? afterTrue
-            : Intersect(afterTrue, afterFalse);
+        if (trueJumps && !falseJumps)
+        {
+            // `if (!create) return null;`: the rest of the block runs only when create is true.
+            _guards = guard is { } t ? guards.Add(new ParameterGuard(t.Ordinal, !t.Value)) : guards;
+            _afterAwait = awaitedFalse;
+            return afterFalse;
+        }
+
+        if (falseJumps && !trueJumps)
+        {
+            _guards = guard is { } t ? guards.Add(t) : guards;
+            _afterAwait = awaitedTrue;
+            return afterTrue;
+        }
+
+        _afterAwait = awaitedTrue && awaitedFalse;
+        return Intersect(afterTrue, afterFalse);
     }
 
     private ImmutableArray<LockAcquisition> WalkInvocation(IInvocationOperation invocation, ImmutableArray<LockAcquisition> held)
     {
+        NoteLaunches(invocation);
         var state = WalkChildren(invocation, held);
+        if (invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke)
+        {
+            if (DelegateSlot(invocation.Instance) is { } slot)
+            {
+                var (kind, root, display) = Receiver(null);
+                _summary.Calls.Add(Facts(new LockCallSite(invocation.TargetMethod, invocation.Syntax, state, kind, root, display) { DelegateSlot = slot }, invocation));
+            }
+
+            return state;
+        }
+
         if (_locks.TryGetAction(invocation, out var action))
         {
             if (action.Kind == LockActionKind.Release)
@@ -322,17 +400,18 @@ internal sealed class LockSummaryWalker
         }
 
         NoteComparisonCall(invocation);
-        AddCall(invocation.TargetMethod, invocation.Instance, invocation.Syntax, state);
+        AddCall(invocation.TargetMethod, invocation.Instance, invocation, state);
         return state;
     }
 
-    private void AddCall(IMethodSymbol target, IOperation? instance, SyntaxNode syntax, ImmutableArray<LockAcquisition> state)
+    private void AddCall(IMethodSymbol target, IOperation? instance, IOperation operation, ImmutableArray<LockAcquisition> state)
     {
+        var syntax = operation.Syntax;
         var callee = (target.PartialDefinitionPart ?? target).OriginalDefinition;
         if (SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _assembly) && !callee.DeclaringSyntaxReferences.IsEmpty)
         {
             var (kind, root, display) = Receiver(instance);
-            _summary.Calls.Add(new LockCallSite(callee, syntax, state, kind, root, display));
+            _summary.Calls.Add(Facts(new LockCallSite(callee, syntax, state, kind, root, display), operation));
         }
     }
 
@@ -366,7 +445,11 @@ internal sealed class LockSummaryWalker
             kind = LockRootKind.Chain;
         }
 
-        var acquisition = new LockAcquisition(symbol.OriginalDefinition, path, kind, root, blocking, primitive, isLockStatement, scoped, syntax, held);
+        var acquisition = new LockAcquisition(symbol.OriginalDefinition, path, kind, root, blocking, primitive, isLockStatement, scoped, syntax, held)
+        {
+            Guards = _guards,
+            AfterAwait = _afterAwait,
+        };
         _summary.Acquisitions.Add(acquisition);
         return acquisition;
     }
@@ -377,7 +460,7 @@ internal sealed class LockSummaryWalker
     /// </summary>
     private bool IsCapturedLocal(AccessPath path) =>
         path.Symbols.Length == 1 && path.Root is ILocalSymbol local &&
-        !SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _summary.Method);
+        (!SymbolEqualityComparer.Default.Equals(local.ContainingSymbol, _summary.Method) || CapturedInBody().Contains(local));
 
     private static ImmutableArray<LockAcquisition> Release(ImmutableArray<LockAcquisition> held, IOperation? lockObject)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -14,7 +15,7 @@ namespace ThreadWise.Analyzers.Model;
 /// component (Tarjan, iterative): every lock→lock or lock→method edge inside such a component is an acquisition
 /// site of the cycle. Only those components are searched further, for the return path shown in the message.
 /// </summary>
-internal sealed class LockOrderGraph
+internal sealed partial class LockOrderGraph
 {
     private enum EdgeKind
     {
@@ -26,7 +27,18 @@ internal sealed class LockOrderGraph
 
     private readonly Dictionary<ISymbol, int> _lockIds = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, int> _methodIds = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, int> _slotIds = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<(int Method, string Profile), int> _variantIds = new();
+    private readonly Dictionary<IMethodSymbol, List<MethodLockSummary>> _bodies = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, HashSet<int>> _guardedOrdinals = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, List<(IMethodSymbol Target, SyntaxNode Syntax, MethodLockSummary Owner)>> _slotTargets = new(SymbolEqualityComparer.Default);
+    private readonly Queue<(MethodLockSummary Body, int Node, ImmutableArray<ParameterGuard> Constants, bool SyncOnly)> _variantWork = new();
+    private readonly HashSet<(int, int)> _methodLockEdges = new();
+    private readonly HashSet<(int, int)> _methodCallEdges = new();
     private readonly List<object> _nodes = new();
+    private readonly List<bool> _isLock = new();
+    private LockThreads _threads = null!;
+    private bool _budgetExhausted;
     private readonly List<List<Edge>> _out = new();
     private readonly List<List<Edge>> _in = new();
     private readonly CancellationToken _cancellationToken;
@@ -35,7 +47,7 @@ internal sealed class LockOrderGraph
     // Searches for return paths are memoized and bounded: a pathological cycle of thousands of locks still costs a
     // linear amount of work, and its messages then name the size of the cycle instead of the path.
     private int _budget;
-    private readonly Dictionary<int, Dictionary<int, Edge>?> _towards = new();
+    private readonly Dictionary<(int, LockLaunch?), Dictionary<int, Edge>?> _towards = new();
     private readonly Dictionary<int, List<(int Lock, List<Edge> Path)>> _nearestLocks = new();
 
     private const int MaxNearestVisits = 10_000;
@@ -50,64 +62,11 @@ internal sealed class LockOrderGraph
     public static List<LockOrderReport> FindCycles(IReadOnlyList<MethodLockSummary> summaries, CancellationToken cancellationToken)
     {
         var graph = new LockOrderGraph(cancellationToken);
+        graph._threads = new LockThreads(summaries);
         graph.Build(summaries);
         graph._budget = 4 * (graph._nodes.Count + graph._out.Sum(e => e.Count)) + 100_000;
         graph._component = graph.StronglyConnectedComponents();
         return graph.Report();
-    }
-
-    private void Build(IReadOnlyList<MethodLockSummary> summaries)
-    {
-        foreach (var summary in summaries)
-        {
-            MethodNode(summary.Method);
-        }
-
-        var methodLock = new HashSet<(int, int)>();
-        var methodCall = new HashSet<(int, int)>();
-        foreach (var summary in summaries)
-        {
-            var m = _methodIds[summary.Method];
-            foreach (var taken in summary.Acquisitions)
-            {
-                if (!taken.Blocking)
-                {
-                    continue;
-                }
-
-                var b = LockNode(taken.Lock);
-                if (methodLock.Add((m, b)))
-                {
-                    AddEdge(new Edge(m, b, EdgeKind.MethodLock, summary, null, taken, null));
-                }
-
-                foreach (var held in taken.Held)
-                {
-                    if (!SymbolEqualityComparer.Default.Equals(held.Lock, taken.Lock))
-                    {
-                        AddEdge(new Edge(LockNode(held.Lock), b, EdgeKind.LockLock, summary, held, taken, null));
-                    }
-                }
-            }
-
-            foreach (var call in summary.Calls)
-            {
-                if (!_methodIds.TryGetValue(call.Callee, out var f))
-                {
-                    continue;
-                }
-
-                if (methodCall.Add((m, f)))
-                {
-                    AddEdge(new Edge(m, f, EdgeKind.MethodCall, summary, null, null, call));
-                }
-
-                foreach (var held in call.Held)
-                {
-                    AddEdge(new Edge(LockNode(held.Lock), f, EdgeKind.LockCall, summary, held, null, call));
-                }
-            }
-        }
     }
 
     private List<LockOrderReport> Report()
@@ -115,7 +74,7 @@ internal sealed class LockOrderGraph
         var lockCount = new Dictionary<int, int>();
         for (var n = 0; n < _nodes.Count; n++)
         {
-            if (_nodes[n] is not IMethodSymbol)
+            if (_isLock[n])
             {
                 lockCount[_component[n]] = lockCount.TryGetValue(_component[n], out var c) ? c + 1 : 1;
             }
@@ -126,7 +85,7 @@ internal sealed class LockOrderGraph
         var seen = new HashSet<(SyntaxNode, ISymbol)>();
         for (var a = 0; a < _nodes.Count; a++)
         {
-            if (_nodes[a] is IMethodSymbol || lockCount[_component[a]] < 2)
+            if (!_isLock[a] || lockCount[_component[a]] < 2)
             {
                 continue;
             }
@@ -155,7 +114,17 @@ internal sealed class LockOrderGraph
                 }
 
                 var taken = via.Count > 0 ? via[via.Count - 1].Taken! : edge.Taken!;
-                var returnPath = PathTowards(a, b);
+
+                // One thread cannot deadlock with itself: when only one dedicated thread takes this order, the
+                // opposite order must be taken by another thread (an edge not exclusive to that thread).
+                var only = ExclusiveThread(edge);
+                _budgetExhausted = false;
+                var returnPath = PathTowards(a, b, only);
+                if (only is not null && returnPath is null && !_budgetExhausted)
+                {
+                    continue;
+                }
+
                 var report = new LockOrderReport(
                     edge.Site,
                     LockOrderReport.MethodDisplay(edge.Owner.Method),
@@ -164,6 +133,12 @@ internal sealed class LockOrderGraph
                     ViaText(edge, via),
                     ReverseText(edge.Site, returnPath, lockCount[_component[a]]),
                     returnPath is { Count: > 0 } && returnPath[0] != Truncated ? returnPath[0].Site : null);
+                report.Path.AddRange(PathSteps(new[] { edge }.Concat(via)));
+                if (returnPath is not null)
+                {
+                    report.Path.AddRange(PathSteps(returnPath.TakeWhile(e => e != Truncated)));
+                }
+
                 reports.Add(report);
                 pairs.Add((report, edge, a, b));
             }
@@ -228,17 +203,46 @@ internal sealed class LockOrderGraph
             return string.Empty;
         }
 
-        var names = new List<string> { LockOrderReport.MethodDisplay(edge.Call!.Callee) };
+        var names = new List<string> { CallDisplay(edge.Call!) };
         foreach (var step in via)
         {
             if (step.Kind == EdgeKind.MethodCall)
             {
-                names.Add(LockOrderReport.MethodDisplay(step.Call!.Callee));
+                names.Add(CallDisplay(step.Call!));
             }
         }
 
-        return " (via " + string.Join(" → ", names.Take(4)) + (names.Count > 4 ? " → …" : string.Empty) + ")";
+        // The message names the first and the last hop; every hop is in the related locations (LockOrderReport.Path).
+        return " (via " + (names.Count > 3 ? $"{names[0]} → … → {names[names.Count - 1]}" : string.Join(" → ", names)) + ")";
     }
+
+    /// <summary>The lines a run of edges goes through: each lock taken and each call made, in order.</summary>
+    private static IEnumerable<SyntaxNode> PathSteps(IEnumerable<Edge> edges)
+    {
+        foreach (var edge in edges)
+        {
+            switch (edge.Kind)
+            {
+                case EdgeKind.LockLock:
+                    yield return edge.Held!.Syntax;
+                    yield return edge.Taken!.Syntax;
+                    break;
+                case EdgeKind.LockCall:
+                    yield return edge.Held!.Syntax;
+                    yield return edge.Call!.Syntax;
+                    break;
+                case EdgeKind.MethodCall:
+                    yield return edge.Call!.Syntax;
+                    break;
+                case EdgeKind.MethodLock:
+                    yield return edge.Taken!.Syntax;
+                    break;
+            }
+        }
+    }
+
+    private static string CallDisplay(LockCallSite call) =>
+        call.DelegateSlot is { } slot ? $"'{slot.Name}'" : LockOrderReport.MethodDisplay(call.Callee);
 
     /// <summary>Describes the return path from the taken lock back to the held one: the other site(s) of the cycle.</summary>
     private static string ReverseText(SyntaxNode site, List<Edge>? path, int locksInCycle)
@@ -340,10 +344,30 @@ internal sealed class LockOrderGraph
         return result;
     }
 
-    /// <summary>A shortest path from <paramref name="from"/> to <paramref name="target"/> inside their component, or null.</summary>
-    private List<Edge>? PathTowards(int target, int from)
+    /// <summary>
+    /// The dedicated thread that alone takes the order of a lock→lock or lock→method edge: its body runs only on that
+    /// thread (<see cref="LockThreads"/>), and the order involves that instance's own lock (a thread started by an
+    /// instance constructor runs once per instance; static locks are shared by every instance's thread).
+    /// </summary>
+    private LockLaunch? ExclusiveThread(Edge edge)
     {
-        if (!_towards.TryGetValue(target, out var next))
+        if (edge.Kind is not (EdgeKind.LockLock or EdgeKind.LockCall) || _threads.OnlyThread(edge.Owner.Method) is not { } launch)
+        {
+            return null;
+        }
+
+        var ownLock = !_threads.MayRunOnAnotherInstance(edge.Owner.Method) &&
+                      (edge.Held!.RootKind == LockRootKind.This || (edge.Kind == EdgeKind.LockLock && edge.Taken!.RootKind == LockRootKind.This));
+        return launch.FromStaticConstructor || ownLock ? launch : null;
+    }
+
+    /// <summary>
+    /// A shortest path from <paramref name="from"/> to <paramref name="target"/> inside their component, or null; with
+    /// <paramref name="otherThanOnly"/>, one that avoids the orders only that thread takes.
+    /// </summary>
+    private List<Edge>? PathTowards(int target, int from, LockLaunch? otherThanOnly)
+    {
+        if (!_towards.TryGetValue((target, otherThanOnly), out var next))
         {
             // Breadth-first over reversed edges from the target: for each node, its first edge on a shortest path there.
             var built = new Dictionary<int, Edge>();
@@ -356,13 +380,15 @@ internal sealed class LockOrderGraph
                 if (_budget-- <= 0)
                 {
                     next = null;
+                    _budgetExhausted = true;
                     break;
                 }
 
                 var node = queue.Dequeue();
                 foreach (var edge in _in[node])
                 {
-                    if (_component[edge.From] == _component[target] && reached.Add(edge.From))
+                    if (_component[edge.From] == _component[target] &&
+                        (otherThanOnly is null || ExclusiveThread(edge) != otherThanOnly) && reached.Add(edge.From))
                     {
                         built[edge.From] = edge;
                         queue.Enqueue(edge.From);
@@ -370,11 +396,12 @@ internal sealed class LockOrderGraph
                 }
             }
 
-            _towards[target] = next;
+            _towards[(target, otherThanOnly)] = next;
         }
 
         if (next is null)
         {
+            _budgetExhausted = true;
             return null;
         }
 
@@ -500,7 +527,7 @@ internal sealed class LockOrderGraph
     {
         if (!_methodIds.TryGetValue(method, out var id))
         {
-            id = AddNode(method);
+            id = AddNode(method, isLock: false);
             _methodIds[method] = id;
         }
 
@@ -511,16 +538,17 @@ internal sealed class LockOrderGraph
     {
         if (!_lockIds.TryGetValue(@lock, out var id))
         {
-            id = AddNode(@lock);
+            id = AddNode(@lock, isLock: true);
             _lockIds[@lock] = id;
         }
 
         return id;
     }
 
-    private int AddNode(object node)
+    private int AddNode(object node, bool isLock)
     {
         _nodes.Add(node);
+        _isLock.Add(isLock);
         _out.Add(new List<Edge>());
         _in.Add(new List<Edge>());
         return _nodes.Count - 1;

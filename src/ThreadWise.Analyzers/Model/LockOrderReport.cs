@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using Microsoft.CodeAnalysis;
@@ -39,6 +40,13 @@ internal sealed class LockOrderReport
 
     public SyntaxNode? OtherSite { get; }
 
+    /// <summary>
+    /// The whole story in order, for SARIF related locations: where this order's first lock is taken, each call on the
+    /// way to the second and the line that takes it; then the same for the opposite order (or orders, around a longer
+    /// cycle). The site itself is in it too, at its place in the chain.
+    /// </summary>
+    public List<SyntaxNode> Path { get; } = new();
+
     public ImmutableDictionary<string, string?> Properties { get; set; } = ImmutableDictionary<string, string?>.Empty;
 
     /// <summary>How a method is named in messages: <c>'Transfer'</c>, <c>a lambda in 'Run'</c>.</summary>
@@ -57,6 +65,6 @@ internal sealed class LockOrderReport
         var line = site.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
         return site.SyntaxTree == from.SyntaxTree || string.IsNullOrEmpty(site.SyntaxTree.FilePath)
             ? $"line {line}"
-            : $"line {line} of {Path.GetFileName(site.SyntaxTree.FilePath)}";
+            : $"line {line} of {System.IO.Path.GetFileName(site.SyntaxTree.FilePath)}";
     }
 }

@@ -65,6 +65,75 @@ internal sealed class LockAcquisition
 
     /// <summary>The locks held when this one is taken, outermost first.</summary>
     public ImmutableArray<LockAcquisition> Held { get; }
+
+    /// <summary>The body's bool parameters (by ordinal) that must have these values for the acquisition to run.</summary>
+    public ImmutableArray<ParameterGuard> Guards { get; set; } = ImmutableArray<ParameterGuard>.Empty;
+
+    /// <summary>True when an <c>await</c> certainly ran before it in an async body (it is not part of the synchronous start).</summary>
+    public bool AfterAwait { get; set; }
+}
+
+/// <summary>"The parameter at <see cref="Ordinal"/> is <see cref="Value"/>": what a branch requires to run.</summary>
+internal readonly struct ParameterGuard : System.IEquatable<ParameterGuard>
+{
+    public ParameterGuard(int ordinal, bool value)
+    {
+        Ordinal = ordinal;
+        Value = value;
+    }
+
+    public int Ordinal { get; }
+
+    public bool Value { get; }
+
+    /// <summary>False when a call passes the opposite constant for the guarded parameter.</summary>
+    public static bool Allows(ImmutableArray<ParameterGuard> guards, ImmutableArray<ParameterGuard> constants)
+    {
+        foreach (var guard in guards)
+        {
+            foreach (var constant in constants)
+            {
+                if (constant.Ordinal == guard.Ordinal && constant.Value != guard.Value)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public bool Equals(ParameterGuard other) => Ordinal == other.Ordinal && Value == other.Value;
+
+    public override bool Equals(object? obj) => obj is ParameterGuard other && Equals(other);
+
+    public override int GetHashCode() => (Ordinal * 2) + (Value ? 1 : 0);
+}
+
+/// <summary>A delegate the body hands to a thread, task, timer or parallel loop (<see cref="LaunchApi"/>).</summary>
+internal sealed class LockLaunch
+{
+    public LockLaunch(IMethodSymbol target, bool once, bool fromStaticConstructor, SyntaxNode syntax)
+    {
+        Target = target;
+        Once = once;
+        FromStaticConstructor = fromStaticConstructor;
+        Syntax = syntax;
+    }
+
+    /// <summary>The launched method or lambda.</summary>
+    public IMethodSymbol Target { get; }
+
+    /// <summary>
+    /// One thread per run of the launching code, and that code runs once per instance outside any loop: a constructor,
+    /// or a method that returns when a state field says it ran and then sets it. One dedicated thread per instance
+    /// (per program for a static constructor). Parallel loops, timers and pool callbacks are not.
+    /// </summary>
+    public bool Once { get; }
+
+    public bool FromStaticConstructor { get; }
+
+    public SyntaxNode Syntax { get; }
 }
 
 /// <summary>A call to a method of the compilation, with the locks held during it.</summary>
@@ -93,6 +162,24 @@ internal sealed class LockCallSite
     public ISymbol? ReceiverRoot { get; }
 
     public string? ReceiverDisplay { get; }
+
+    /// <summary>The caller's guards at the call (see <see cref="LockAcquisition.Guards"/>).</summary>
+    public ImmutableArray<ParameterGuard> Guards { get; set; } = ImmutableArray<ParameterGuard>.Empty;
+
+    /// <summary>True when an <c>await</c> certainly ran before the call in an async caller.</summary>
+    public bool AfterAwait { get; set; }
+
+    /// <summary>
+    /// True when the call's task is dropped (<c>F();</c>, <c>_ = F();</c>): an async callee runs in the caller's context
+    /// only up to its first <c>await</c>. A task that is awaited or waited for later may hold the caller's locks longer.
+    /// </summary>
+    public bool FireAndForget { get; set; }
+
+    /// <summary>The bool constants the call passes, by the callee's parameter ordinal (<c>Find(key, create: false)</c>).</summary>
+    public ImmutableArray<ParameterGuard> Constants { get; set; } = ImmutableArray<ParameterGuard>.Empty;
+
+    /// <summary>Set when the call invokes a delegate: the field, property or local that holds it (<c>_onChange()</c>).</summary>
+    public ISymbol? DelegateSlot { get; set; }
 }
 
 /// <summary>
@@ -116,6 +203,15 @@ internal sealed class MethodLockSummary
 
     public List<LockCallSite> Calls { get; } = new();
 
+    /// <summary>The delegates the body launches on other threads.</summary>
+    public List<LockLaunch> Launches { get; } = new();
+
+    /// <summary>Methods and lambdas the body turns into delegates other than launches: they may run from anywhere.</summary>
+    public List<IMethodSymbol> Escapes { get; } = new();
+
+    /// <summary>Lambdas and method groups the body stores into a delegate field, property or local (the slot's known targets).</summary>
+    public List<(ISymbol Slot, IMethodSymbol Target, SyntaxNode Syntax)> DelegateTargets { get; } = new();
+
     /// <summary>The parameters, locals and <c>this</c> (as the containing type) read by each comparison (<c>a.Id &lt; b.Id</c>, <c>CompareTo</c>).</summary>
     public List<HashSet<ISymbol>> Comparisons { get; } = new();
 
@@ -125,7 +221,7 @@ internal sealed class MethodLockSummary
     /// <summary>Locals assigned by deconstructing a call's result (<c>var (first, second) = Order(a, b)</c>).</summary>
     public HashSet<ISymbol> OrderedLocals { get; } = new(SymbolEqualityComparer.Default);
 
-    public bool IsEmpty => Acquisitions.Count == 0 && Calls.Count == 0;
+    public bool IsEmpty => Acquisitions.Count == 0 && Calls.Count == 0 && Launches.Count == 0 && Escapes.Count == 0 && DelegateTargets.Count == 0;
 
     /// <summary>A parameter, or a local assigned from a value that reads a parameter (<c>accounts[from]</c>).</summary>
     public bool IsCallerChosen(ISymbol root) => root switch

@@ -21,7 +21,7 @@ internal static class SameFieldLocks
         var byMethod = new Dictionary<IMethodSymbol, MethodLockSummary>(SymbolEqualityComparer.Default);
         foreach (var summary in summaries)
         {
-            if (!byMethod.ContainsKey(summary.Method))
+            if (summary.Acquisitions.Count + summary.Calls.Count > 0 && !byMethod.ContainsKey(summary.Method))
             {
                 byMethod.Add(summary.Method, summary);
             }
@@ -29,8 +29,8 @@ internal static class SameFieldLocks
 
         var onThis = new Dictionary<IMethodSymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         var reports = new List<LockOrderReport>();
-        var fixedPairs = new List<(AccessPath Held, AccessPath Taken, MethodLockSummary Owner, LockAcquisition Site)>();
-        var fixedKeys = new Dictionary<(AccessPath, AccessPath), LockAcquisition>();
+        var fixedPairs = new List<(AccessPath Held, AccessPath Taken, MethodLockSummary Owner, LockAcquisition Site, LockAcquisition Outer)>();
+        var fixedKeys = new Dictionary<(AccessPath, AccessPath), (LockAcquisition Site, LockAcquisition Outer)>();
         foreach (var summary in summaries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -52,15 +52,18 @@ internal static class SameFieldLocks
                     {
                         if (IsUnordered(summary, held.Root!, taken.Root!))
                         {
-                            reports.Add(TwoInstances(summary, taken.Syntax, taken.Path.Display, held.Path.Display, string.Empty, held.Lock));
+                            var report = TwoInstances(summary, taken.Syntax, taken.Path.Display, held.Path.Display, string.Empty, held.Lock);
+                            report.Path.Add(held.Syntax);
+                            report.Path.Add(taken.Syntax);
+                            reports.Add(report);
                         }
                     }
                     else
                     {
-                        fixedPairs.Add((held.Path, taken.Path, summary, taken));
+                        fixedPairs.Add((held.Path, taken.Path, summary, taken, held));
                         if (!fixedKeys.ContainsKey((held.Path, taken.Path)))
                         {
-                            fixedKeys.Add((held.Path, taken.Path), taken);
+                            fixedKeys.Add((held.Path, taken.Path), (taken, held));
                         }
                     }
                 }
@@ -80,19 +83,24 @@ internal static class SameFieldLocks
                         OnThis(call.Callee, byMethod, onThis, 0).Contains(held.Lock) &&
                         IsUnordered(summary, held.Root!, call.ReceiverRoot!))
                     {
-                        reports.Add(TwoInstances(summary, call.Syntax, call.ReceiverDisplay + "." + held.Lock.Name, held.Path.Display,
-                            $" (via {LockOrderReport.MethodDisplay(call.Callee)})", held.Lock));
+                        var report = TwoInstances(summary, call.Syntax, call.ReceiverDisplay + "." + held.Lock.Name, held.Path.Display,
+                            $" (via {LockOrderReport.MethodDisplay(call.Callee)})", held.Lock);
+                        report.Path.Add(held.Syntax);
+                        report.Path.Add(call.Syntax);
+                        reports.Add(report);
                     }
                 }
             }
         }
 
-        foreach (var (heldPath, takenPath, owner, site) in fixedPairs)
+        foreach (var (heldPath, takenPath, owner, site, outer) in fixedPairs)
         {
             if (fixedKeys.TryGetValue((takenPath, heldPath), out var other))
             {
-                reports.Add(new LockOrderReport(site.Syntax, LockOrderReport.MethodDisplay(owner.Method), takenPath.Display, heldPath.Display,
-                    string.Empty, $"they are taken in the opposite order at {LockOrderReport.LineOf(other.Syntax, site.Syntax)}", other.Syntax));
+                var report = new LockOrderReport(site.Syntax, LockOrderReport.MethodDisplay(owner.Method), takenPath.Display, heldPath.Display,
+                    string.Empty, $"they are taken in the opposite order at {LockOrderReport.LineOf(other.Site.Syntax, site.Syntax)}", other.Site.Syntax);
+                report.Path.AddRange(new[] { outer.Syntax, site.Syntax, other.Outer.Syntax, other.Site.Syntax });
+                reports.Add(report);
             }
         }
 

@@ -123,6 +123,24 @@ public class LiveAnalysisTests
             """
         },
         {
+            "TW0004",
+            """
+            class Account
+            {
+                private readonly object _sync = new();
+                static void Transfer(Account from, Account to)
+                {
+                    lock (from._sync)
+                    {
+                        lock (to._sync)
+                        {
+                        }
+                    }
+                }
+            }
+            """
+        },
+        {
             "TW0005",
             """
             using System.Threading;

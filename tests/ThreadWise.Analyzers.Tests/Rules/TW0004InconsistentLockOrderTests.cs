@@ -6,7 +6,7 @@ using ThreadWise.Analyzers.Tests.Meta;
 using ThreadWise.Analyzers.Tests.Verifiers;
 using Xunit;
 using ThreadWise.CodeFixes.Rules;
-using Verify = ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0004InconsistentLockOrderAnalyzer>;
+using Verify = ThreadWise.Analyzers.Tests.Rules.TW0004Verify;
 using VerifyFix = ThreadWise.Analyzers.Tests.Verifiers.CSharpCodeFixVerifier<
     ThreadWise.Analyzers.Rules.TW0004InconsistentLockOrderAnalyzer,
     ThreadWise.CodeFixes.Rules.TW0004InconsistentLockOrderCodeFix>;
@@ -15,9 +15,8 @@ namespace ThreadWise.Analyzers.Tests.Rules;
 
 public class TW0004InconsistentLockOrderTests
 {
-    // A compilation-end diagnostic is "non-local" to the test framework; the fixes are applied by `dotnet format` and
-    // Fix All, so the fix tests skip only that locality check (everything else is verified as usual).
-    private const CodeFixTestBehaviors CompilationEndFix = CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+    // The diagnostics within one type are live (local), so the fix tests check locality like every other rule.
+    private const CodeFixTestBehaviors LiveFix = CodeFixTestBehaviors.None;
 
     private static Task VerifyFixAsync(string source, string fixedSource, string? key)
     {
@@ -26,7 +25,7 @@ public class TW0004InconsistentLockOrderTests
             TestCode = source,
             FixedCode = fixedSource,
             CodeActionEquivalenceKey = key,
-            CodeFixTestBehaviors = CompilationEndFix,
+            CodeFixTestBehaviors = LiveFix,
         };
         return test.RunAsync();
     }
@@ -1479,7 +1478,7 @@ public class TW0004InconsistentLockOrderTests
             TestCode = source.Replace("{ Take(); }", "{ {|TW0004:Take()|}; }"),
             FixedCode = fixedSource,
             CodeActionEquivalenceKey = TW0004InconsistentLockOrderCodeFix.ReorderLocksKey,
-            CodeFixTestBehaviors = CompilationEndFix,
+            CodeFixTestBehaviors = LiveFix,
         };
         return test.RunAsync();
     }
@@ -1666,7 +1665,7 @@ public class TW0004InconsistentLockOrderTests
                 }
             }
             """;
-        var test = new VerifyFix.Test(withRuntimeLibrary: false) { TestCode = source, FixedCode = source, CodeFixTestBehaviors = CompilationEndFix };
+        var test = new VerifyFix.Test(withRuntimeLibrary: false) { TestCode = source, FixedCode = source, CodeFixTestBehaviors = LiveFix };
         return test.RunAsync();
     }
 
