@@ -48,11 +48,12 @@ internal sealed class HeldLockPaths
     private readonly ControlFlowGraph _graph;
     private readonly LockIdentity _lock;
     private readonly LockRegionFacts _facts;
-    private readonly List<(AccessPath Condition, bool HeldWhen)> _known = new();
+    private readonly HeldLockConditions _conditions;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ControlFlowRegion, bool> _finallyReleases = new();
-    private readonly Queue<(BasicBlock Block, SyntaxNode? Last)> _work = new();
-    private readonly bool[] _visited;
+    private readonly Queue<(BasicBlock Block, SyntaxNode? Last, long? Count)> _work = new();
+    private readonly HashSet<(int Ordinal, long? Count)> _visited = new();
+    private readonly int[] _visits;
     private readonly List<LockLeak> _leaks = new();
     private readonly List<(BasicBlock Block, int Index)> _releases = new();
     private bool _releasedByNormalFinally;
@@ -64,14 +65,15 @@ internal sealed class HeldLockPaths
         _graph = graph;
         _lock = lockIdentity;
         _facts = facts;
+        _conditions = new HeldLockConditions(lockIdentity, facts.Locks);
         if (flag is { IsDefault: false })
         {
             // The lock is held only when the try-acquire's flag is true.
-            _known.Add((flag.Value, true));
+            _conditions.AddFlag(flag.Value);
         }
 
         _cancellationToken = cancellationToken;
-        _visited = new bool[graph.Blocks.Length];
+        _visits = new int[graph.Blocks.Length];
     }
 
     /// <summary>
@@ -123,8 +125,17 @@ internal sealed class HeldLockPaths
         }
 
         var search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
-        search.AddGuardOf(block);
+        search.AddGuardOf(block, trackCounter: true);
         search.Run(block, index, heldWhenTrue, invocation.Syntax);
+        if (search._leaks.Count > 0 && search._conditions.Counter is not null && !search.ReleasesBeforeNormalCompletion())
+        {
+            // The counter made every release unreachable (if (i == 5) Exit in a loop of three): that is not a hand-off,
+            // so judge the body as if the counter were not known.
+            search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
+            search.AddGuardOf(block, trackCounter: false);
+            search.Run(block, index, heldWhenTrue, invocation.Syntax);
+        }
+
         if (search._leaks.Count == 0 || !search.ReleasesBeforeNormalCompletion())
         {
             return null;
@@ -154,38 +165,46 @@ internal sealed class HeldLockPaths
 
     private void Run(BasicBlock start, int index, bool? heldWhenTrue, SyntaxNode acquireSite)
     {
+        var count = _conditions.InitialCount;
         if (heldWhenTrue is { } whenTrue)
         {
             // The acquisition is the branch condition: follow the successor where it succeeded.
             var held = (start.ConditionKind == ControlFlowConditionKind.WhenTrue) == whenTrue
                 ? start.ConditionalSuccessor
                 : start.FallThroughSuccessor;
-            Follow(start, held, acquireSite);
+            Follow(start, held, acquireSite, count);
         }
         else
         {
-            ScanFrom(start, index + 1, acquireSite);
+            ScanFrom(start, index + 1, acquireSite, count);
         }
 
         while (_work.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var (block, last) = _work.Dequeue();
-            ScanFrom(block, 0, last);
+            var (block, last, blockCount) = _work.Dequeue();
+            ScanFrom(block, 0, last, blockCount);
         }
     }
 
-    private void Enqueue(BasicBlock block, SyntaxNode? last)
+    /// <summary>Visits a block once per known counter value (a loop run at fixed iterations), a few times at most.</summary>
+    private void Enqueue(BasicBlock block, SyntaxNode? last, long? count)
     {
-        if (!_visited[block.Ordinal])
+        if (count is not null && ++_visits[block.Ordinal] > MaxVisitsPerBlock)
         {
-            _visited[block.Ordinal] = true;
-            _work.Enqueue((block, last));
+            count = null;
+        }
+
+        if (_visited.Add((block.Ordinal, count)))
+        {
+            _work.Enqueue((block, last, count));
         }
     }
+
+    private const int MaxVisitsPerBlock = 64;
 
     /// <summary>Scans the block's operations from <paramref name="index"/> with the lock held, then its branches.</summary>
-    private void ScanFrom(BasicBlock block, int index, SyntaxNode? last)
+    private void ScanFrom(BasicBlock block, int index, SyntaxNode? last, long? count)
     {
         var operations = block.Operations;
         for (var i = index; i <= operations.Length; i++)
@@ -196,10 +215,14 @@ internal sealed class HeldLockPaths
                 continue;
             }
 
-            var throwSite = FirstThrowSiteBeforeRelease(operation, out var released);
+            // throw new InvalidOperationException(…): creating the exception is part of the throw, not an exception of its own.
+            var thrown = i == operations.Length && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Throw
+                ? ThrownCreation(operation)
+                : null;
+            var throwSite = FirstThrowSiteBeforeRelease(operation, thrown, out var released);
             if (throwSite is not null)
             {
-                PropagateException(block.EnclosingRegion, new LockLeak(LockLeakKind.Exception, throwSite));
+                PropagateException(block.EnclosingRegion, new LockLeak(LockLeakKind.Exception, throwSite), thrownType: null);
             }
 
             if (released)
@@ -208,24 +231,55 @@ internal sealed class HeldLockPaths
                 return;
             }
 
+            count = _conditions.Step(operation, count);
             last = operation.Syntax;
         }
 
-        if (IsKnownCondition(block.BranchValue, out var value))
+        if (_conditions.TryEvaluate(block.BranchValue, count, out var value))
         {
-            // if (taken) … / if (useLock) …: the other side runs only when the lock is not held.
+            // if (taken) … / if (useLock) … / if (!rw.IsReadLockHeld) return; / if (i == 2) …: the other side does not run while the lock is held.
             var held = (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value
                 ? block.ConditionalSuccessor
                 : block.FallThroughSuccessor;
-            Follow(block, held, last);
+            Follow(block, held, last, count);
             return;
         }
 
-        Follow(block, block.FallThroughSuccessor, last);
-        Follow(block, block.ConditionalSuccessor, last);
+        Follow(block, block.FallThroughSuccessor, last, count);
+        Follow(block, block.ConditionalSuccessor, last, count);
     }
 
-    private void Follow(BasicBlock from, ControlFlowBranch? branch, SyntaxNode? last)
+    /// <summary>The exception object created by a <c>throw</c> (<c>throw new ArgumentException(…)</c>), when its constructor is the library's.</summary>
+    private IObjectCreationOperation? ThrownCreation(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation is IObjectCreationOperation { Constructor: { } constructor } creation &&
+               creation.Type.InheritsFromOrEquals(_facts.Exception) && constructor.Locations.Length > 0 && constructor.Locations[0].IsInMetadata
+            ? creation
+            : null;
+    }
+
+    /// <summary>The static type of the exception a <c>throw</c> raises (its runtime type derives from it); null for a rethrow.</summary>
+    private static ITypeSymbol? ThrownType(BasicBlock from, ControlFlowBranch branch)
+    {
+        if (branch.Semantics != ControlFlowBranchSemantics.Throw || from.BranchValue is not { } value)
+        {
+            return null;
+        }
+
+        while (value is IConversionOperation { IsImplicit: true } conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value.Type;
+    }
+
+    private void Follow(BasicBlock from, ControlFlowBranch? branch, SyntaxNode? last, long? count)
     {
         if (branch is null)
         {
@@ -239,7 +293,7 @@ internal sealed class HeldLockPaths
                 var site = from.BranchValue?.Syntax.Parent ?? from.BranchValue?.Syntax ?? last;
                 if (site is not null)
                 {
-                    PropagateException(from.EnclosingRegion, new LockLeak(LockLeakKind.Throw, site));
+                    PropagateException(from.EnclosingRegion, new LockLeak(LockLeakKind.Throw, site), ThrownType(from, branch));
                 }
 
                 return;
@@ -275,7 +329,7 @@ internal sealed class HeldLockPaths
                     return;
                 }
 
-                Enqueue(destination, last);
+                Enqueue(destination, last, count);
                 return;
             default:
                 // The end of a finally or catch handler, an error or a program termination: nothing known to follow.
@@ -285,7 +339,7 @@ internal sealed class HeldLockPaths
 
     /// <summary>An exception raised in <paramref name="region"/> with the lock held: a releasing finally covers it,
     /// catch handlers continue with the lock held, and one that escapes the body is a leak.</summary>
-    private void PropagateException(ControlFlowRegion? region, LockLeak leak)
+    private void PropagateException(ControlFlowRegion? region, LockLeak leak, ITypeSymbol? thrownType)
     {
         for (var current = region; current is not null; current = current.EnclosingRegion)
         {
@@ -304,11 +358,13 @@ internal sealed class HeldLockPaths
             else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
             {
                 var catchesAll = false;
-                for (var i = 1; i < parent.NestedRegions.Length; i++)
+                for (var i = 1; i < parent.NestedRegions.Length && !catchesAll; i++)
                 {
+                    // The counter is not followed into a handler: the exception may come from any point of the try.
                     var handler = parent.NestedRegions[i];
-                    Enqueue(_graph.Blocks[handler.FirstBlockOrdinal], leak.Site);
-                    catchesAll |= handler.Kind == ControlFlowRegionKind.Catch && IsCatchAll(handler.ExceptionType);
+                    Enqueue(_graph.Blocks[handler.FirstBlockOrdinal], leak.Site, null);
+                    catchesAll |= handler.Kind == ControlFlowRegionKind.Catch &&
+                                  (IsCatchAll(handler.ExceptionType) || (thrownType is not null && thrownType.InheritsFromOrEquals(handler.ExceptionType as INamedTypeSymbol)));
                 }
 
                 if (catchesAll)
@@ -336,7 +392,7 @@ internal sealed class HeldLockPaths
         {
             foreach (var operation in ControlFlowGraphs.OperationsOf(_graph.Blocks[ordinal]))
             {
-                FirstThrowSiteBeforeRelease(operation, out var released);
+                FirstThrowSiteBeforeRelease(operation, exempt: null, out var released);
                 if (released)
                 {
                     releases = true;
@@ -458,19 +514,19 @@ internal sealed class HeldLockPaths
     /// The first operation in <paramref name="operation"/> (in evaluation order) that can throw, stopping at a release
     /// of the lock (<paramref name="released"/>). Lambdas are opaque: their bodies do not run here.
     /// </summary>
-    private SyntaxNode? FirstThrowSiteBeforeRelease(IOperation operation, out bool released)
+    private SyntaxNode? FirstThrowSiteBeforeRelease(IOperation operation, IOperation? exempt, out bool released)
     {
         released = false;
         SyntaxNode? site = null;
         foreach (var current in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
         {
-            if (current is IInvocationOperation invocation && _lock.IsReleasedBy(invocation, _facts.Locks))
+            if (current is IInvocationOperation invocation && (_lock.IsReleasedBy(invocation, _facts.Locks) || IsHandOff(invocation)))
             {
                 released = true;
                 return site;
             }
 
-            if (site is null && _facts.CanThrow(current))
+            if (site is null && current != exempt && _facts.CanThrow(current, _graph.OriginalOperation.SemanticModel))
             {
                 site = current.Syntax;
             }
@@ -480,53 +536,83 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>
-    /// When the acquisition runs only on one side of a test of a plain boolean (<c>if (useLock) Monitor.Enter(o);</c>),
-    /// the same test later (<c>if (useLock) Monitor.Exit(o);</c>) has a known value while the lock is held.
+    /// True for a call that hands the held lock to a callback that releases it: <c>task.ContinueWith(_ =&gt; _gate.Release())</c>,
+    /// or the lock passed as the callback's state, <c>task.ContinueWith((_, s) =&gt; ((SemaphoreSlim)s).Release(), _gate)</c>.
+    /// The path ends there as if released: the callback owns the lock.
     /// </summary>
-    private void AddGuardOf(BasicBlock block)
+    private bool IsHandOff(IInvocationOperation invocation)
     {
-        if (block.Predecessors.Length != 1 || block.Predecessors[0] is not { Source: { } source } branch ||
-            !TryGetCondition(source.BranchValue, out var condition, out var negated))
-        {
-            return;
-        }
-
-        var whenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
-        _known.Add((condition, whenTrue != negated));
-    }
-
-    /// <summary>True when <paramref name="condition"/> tests a boolean whose value is known while the lock is held.</summary>
-    private bool IsKnownCondition(IOperation? condition, out bool value)
-    {
-        value = false;
-        if (_known.Count == 0 || !TryGetCondition(condition, out var path, out var negated))
+        if (_graph.OriginalOperation.SemanticModel is not { } model)
         {
             return false;
         }
 
-        foreach (var (known, heldWhen) in _known)
+        var passesLock = false;
+        var callbacks = new List<IOperation>();
+        foreach (var argument in invocation.Arguments)
         {
-            if (known.Equals(path))
+            var value = StripConversions(argument.Value);
+            if (value is IDelegateCreationOperation delegateCreation)
             {
-                value = heldWhen != negated;
-                return true;
+                value = delegateCreation.Target;
+            }
+
+            if (value is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation)
+            {
+                callbacks.Add(value);
+            }
+            else if (LockIdentity.TryCreate(new LockAction(_lock.Primitive, LockActionKind.Release, _lock.Mode, value), out var passed) && passed.Equals(_lock))
+            {
+                passesLock = true;
+            }
+        }
+
+        foreach (var callback in callbacks)
+        {
+            if (model.GetOperation(callback.Syntax) is not IAnonymousFunctionOperation function)
+            {
+                continue;
+            }
+
+            foreach (var operation in function.Body.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation release && _facts.Locks.TryGetAction(release, out var action) &&
+                    action.Kind == LockActionKind.Release && action.Primitive == _lock.Primitive && action.Mode == _lock.Mode &&
+                    (_lock.IsReleasedBy(release, _facts.Locks) ||
+                     (passesLock && StripConversions(action.LockObject) is IParameterReferenceOperation parameter &&
+                      SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, function.Symbol))))
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
 
-    private static bool TryGetCondition(IOperation? condition, out AccessPath path, out bool negated)
+    private static IOperation? StripConversions(IOperation? operation)
     {
-        negated = false;
-        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        while (operation is IConversionOperation or IParenthesizedOperation)
         {
-            negated = !negated;
-            condition = not.Operand;
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
         }
 
-        path = default;
-        return condition?.Type?.SpecialType == SpecialType.System_Boolean && AccessPath.TryCreate(condition, out path);
+        return operation;
+    }
+
+    /// <summary>
+    /// When the acquisition runs only on one side of a test (<c>if (useLock) Monitor.Enter(o);</c>, <c>if (m != null) m.WaitOne();</c>,
+    /// <c>if (i == 0) …</c>), the same test later has a known value while the lock is held.
+    /// </summary>
+    private void AddGuardOf(BasicBlock block, bool trackCounter)
+    {
+        if (block.Predecessors.Length != 1 || block.Predecessors[0] is not { Source: { } source } branch || source.BranchValue is null)
+        {
+            return;
+        }
+
+        var whenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+        _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter);
     }
 
     private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IInvocationOperation invocation)
