@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using ThreadWise.Analyzers.Model;
 
@@ -26,6 +27,9 @@ internal sealed class HeldLockConditions
         _lock = lockIdentity;
         _locks = locks;
     }
+
+    /// <summary>The flow capture that holds a try-acquire's result (<c>switch (Monitor.TryEnter(o))</c>): true while held.</summary>
+    public CaptureId? CaptureFlag { get; set; }
 
     /// <summary>The local whose value is tracked along the path (a loop counter), or null.</summary>
     public ILocalSymbol? Counter { get; private set; }
@@ -71,6 +75,12 @@ internal sealed class HeldLockConditions
         if (_locks.TryGetHeldTest(operand, out var test) && LockIdentity.TryCreate(test, out var tested) && tested.Equals(_lock))
         {
             value = !negated;
+            return true;
+        }
+
+        if (CaptureFlag is { } flag && TryTestCapture(operand, flag, out var whenHeld))
+        {
+            value = whenHeld != negated;
             return true;
         }
 
@@ -134,6 +144,35 @@ internal sealed class HeldLockConditions
         }
 
         return count;
+    }
+
+    /// <summary>The value of <paramref name="condition"/> when the captured result is true: <c>r</c>, <c>r == true</c>, <c>r is false</c>.</summary>
+    private static bool TryTestCapture(IOperation? condition, CaptureId flag, out bool whenHeld)
+    {
+        whenHeld = false;
+        switch (condition)
+        {
+            case IFlowCaptureReferenceOperation reference when reference.Id.Equals(flag):
+                whenHeld = true;
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                var (captured, constant) = Unwrap(binary.LeftOperand) is IFlowCaptureReferenceOperation
+                    ? (binary.LeftOperand, binary.RightOperand)
+                    : (binary.RightOperand, binary.LeftOperand);
+                if (Unwrap(captured) is IFlowCaptureReferenceOperation r && r.Id.Equals(flag) && constant.ConstantValue is { HasValue: true, Value: bool constantValue })
+                {
+                    whenHeld = constantValue == (binary.OperatorKind == BinaryOperatorKind.Equals);
+                    return true;
+                }
+
+                return false;
+            case IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: bool expected } } } isPattern
+                when Unwrap(isPattern.Value) is IFlowCaptureReferenceOperation tested && tested.Id.Equals(flag):
+                whenHeld = expected;
+                return true;
+            default:
+                return false;
+        }
     }
 
     private bool IsCounter(IOperation operation) =>

@@ -57,6 +57,7 @@ internal sealed class HeldLockPaths
     private readonly List<LockLeak> _leaks = new();
     private readonly List<(BasicBlock Block, int Index)> _releases = new();
     private bool _releasedByNormalFinally;
+    private bool _finallyMayRelease;
     private readonly List<IOperation> _heldReturns = new();
     private readonly List<IOperation?> _releasedReturns = new();
 
@@ -95,6 +96,7 @@ internal sealed class HeldLockPaths
         }
 
         AccessPath? flag = null;
+        CaptureId? captureFlag = null;
         bool? heldWhenTrue = null;
         var operations = block.Operations;
         if (action.Kind == LockActionKind.TryAcquire)
@@ -118,6 +120,12 @@ internal sealed class HeldLockPaths
             {
                 flag = AccessPath.Create(target);
             }
+            else if (operations[index] is IFlowCaptureOperation { Id: var id } capture &&
+                     IsResultOf(capture.Value, invocation, facts, out var negatedCapture) && !negatedCapture)
+            {
+                // switch (Monitor.TryEnter(o)) { case true: … }: the cases test the captured result.
+                captureFlag = id;
+            }
             else
             {
                 return null;
@@ -125,6 +133,7 @@ internal sealed class HeldLockPaths
         }
 
         var search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
+        search._conditions.CaptureFlag = captureFlag;
         search.AddGuardOf(block, trackCounter: true);
         search.Run(block, index, heldWhenTrue, invocation.Syntax);
         if (search._leaks.Count > 0 && search._conditions.Counter is not null && !search.ReleasesBeforeNormalCompletion())
@@ -132,6 +141,7 @@ internal sealed class HeldLockPaths
             // The counter made every release unreachable (if (i == 5) Exit in a loop of three): that is not a hand-off,
             // so judge the body as if the counter were not known.
             search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
+            search._conditions.CaptureFlag = captureFlag;
             search.AddGuardOf(block, trackCounter: false);
             search.Run(block, index, heldWhenTrue, invocation.Syntax);
         }
@@ -380,6 +390,11 @@ internal sealed class HeldLockPaths
     private bool IsCatchAll(ITypeSymbol? type) =>
         type is null || type.SpecialType == SpecialType.System_Object || type.Is(_facts.Exception);
 
+    /// <summary>
+    /// True when every path through the finally region releases the lock (<c>finally { Monitor.Exit(o); }</c>, or
+    /// <c>finally { if (taken) Monitor.Exit(o); }</c> when <c>taken</c> says whether it is held); a release under a
+    /// condition that says nothing about the lock (<c>if (flag)</c>) does not cover the paths that skip it.
+    /// </summary>
     private bool FinallyReleases(ControlFlowRegion finallyRegion)
     {
         if (_finallyReleases.TryGetValue(finallyRegion, out var releases))
@@ -387,16 +402,61 @@ internal sealed class HeldLockPaths
             return releases;
         }
 
-        releases = false;
-        for (var ordinal = finallyRegion.FirstBlockOrdinal; ordinal <= finallyRegion.LastBlockOrdinal && !releases; ordinal++)
+        releases = true;
+        var seen = new HashSet<int>();
+        var work = new Stack<BasicBlock>();
+        work.Push(_graph.Blocks[finallyRegion.FirstBlockOrdinal]);
+        while (work.Count > 0)
         {
-            foreach (var operation in ControlFlowGraphs.OperationsOf(_graph.Blocks[ordinal]))
+            var block = work.Pop();
+            if (!seen.Add(block.Ordinal))
             {
-                FirstThrowSiteBeforeRelease(operation, exempt: null, out var released);
+                continue;
+            }
+
+            var released = false;
+            foreach (var operation in ControlFlowGraphs.OperationsOf(block))
+            {
+                FirstThrowSiteBeforeRelease(operation, exempt: null, out released);
                 if (released)
                 {
-                    releases = true;
                     break;
+                }
+            }
+
+            if (released)
+            {
+                // Released on some path through it: the body does release the lock it took (no hand-off).
+                _finallyMayRelease = true;
+                continue;
+            }
+
+            var successors = new List<ControlFlowBranch?>();
+            if (_conditions.TryEvaluate(block.BranchValue, null, out var value))
+            {
+                successors.Add((block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value ? block.ConditionalSuccessor : block.FallThroughSuccessor);
+            }
+            else
+            {
+                successors.Add(block.FallThroughSuccessor);
+                successors.Add(block.ConditionalSuccessor);
+            }
+
+            foreach (var branch in successors)
+            {
+                if (branch is null)
+                {
+                    continue;
+                }
+
+                if (branch.Destination is { } next && next.Ordinal >= finallyRegion.FirstBlockOrdinal && next.Ordinal <= finallyRegion.LastBlockOrdinal)
+                {
+                    work.Push(next);
+                }
+                else if (branch.Semantics is ControlFlowBranchSemantics.StructuredExceptionHandling or ControlFlowBranchSemantics.Regular)
+                {
+                    // The end of the finally reached without a release.
+                    releases = false;
                 }
             }
         }
@@ -412,7 +472,7 @@ internal sealed class HeldLockPaths
     /// </summary>
     private bool ReleasesBeforeNormalCompletion()
     {
-        var completes = _releasedByNormalFinally;
+        var completes = _releasedByNormalFinally || _finallyMayRelease;
         if (_releasedByNormalFinally)
         {
             _releasedReturns.Add(null);
@@ -615,7 +675,7 @@ internal sealed class HeldLockPaths
         _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter);
     }
 
-    private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IInvocationOperation invocation)
+    private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IOperation invocation)
     {
         foreach (var candidate in graph.Blocks)
         {
@@ -635,11 +695,11 @@ internal sealed class HeldLockPaths
 
                 foreach (var descendant in operation.DescendantsAndSelf())
                 {
-                    if (descendant is IInvocationOperation found && found.Syntax == acquireSyntax)
+                    if (descendant is IInvocationOperation or IObjectCreationOperation && descendant.Syntax == acquireSyntax)
                     {
                         block = candidate;
                         index = i;
-                        invocation = found;
+                        invocation = descendant;
                         return true;
                     }
                 }
@@ -653,7 +713,7 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>True when <paramref name="value"/> is the result of <paramref name="invocation"/> (awaited, converted or negated).</summary>
-    private static bool IsResultOf(IOperation? value, IInvocationOperation invocation, LockRegionFacts facts, out bool negated)
+    private static bool IsResultOf(IOperation? value, IOperation invocation, LockRegionFacts facts, out bool negated)
     {
         negated = false;
         while (true)
@@ -684,12 +744,20 @@ internal sealed class HeldLockPaths
         }
     }
 
-    /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>).</summary>
-    private static IOperation? RefFlag(IInvocationOperation invocation)
+    /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>) or <c>out bool createdNew</c>.</summary>
+    private static IOperation? RefFlag(IOperation acquire)
     {
-        foreach (var argument in invocation.Arguments)
+        var arguments = acquire switch
         {
-            if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value is ILocalReferenceOperation local &&
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => default,
+        };
+        foreach (var argument in arguments.IsDefault ? System.Collections.Immutable.ImmutableArray<IArgumentOperation>.Empty : arguments)
+        {
+            // Monitor.Enter(o, ref taken); new Mutex(true, name, out createdNew): owned only when the mutex was created.
+            var value = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
+            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out && value is ILocalReferenceOperation local &&
                 local.Type?.SpecialType == SpecialType.System_Boolean)
             {
                 return local;

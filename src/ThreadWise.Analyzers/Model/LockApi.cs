@@ -171,9 +171,7 @@ internal sealed class LockApi
         var method = invocation.TargetMethod.OriginalDefinition;
         if (_byMethod.TryGetValue(method, out var entry))
         {
-            var lockObject = entry.Primitive == LockPrimitive.Monitor
-                ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null)
-                : invocation.Instance;
+            var lockObject = entry.Primitive == LockPrimitive.Monitor ? FirstParameterArgument(invocation) : invocation.Instance;
             action = new LockAction(entry.Primitive, entry.Kind, entry.Mode, lockObject);
             return true;
         }
@@ -215,6 +213,67 @@ internal sealed class LockApi
                 test = default;
                 return false;
         }
+    }
+
+    /// <summary>The argument of the first parameter, wherever it is written (<c>Monitor.Enter(lockTaken: ref t, obj: o)</c>).</summary>
+    private static IOperation? FirstParameterArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>new Mutex(true)</c> / <c>new Mutex(initiallyOwned: true, name)</c>: the constructor acquires the mutex it creates
+    /// (for a named mutex with <c>out createdNew</c>, only when it was created: a try-acquire whose flag is that local).
+    /// The lock object is where the new mutex is stored (<paramref name="target"/>).
+    /// </summary>
+    public bool TryGetCreationAcquire(IObjectCreationOperation creation, out LockActionKind kind, out IOperation? target)
+    {
+        kind = LockActionKind.Acquire;
+        target = null;
+        if (!creation.Type.Is(Mutex) || creation.Constructor is null)
+        {
+            return false;
+        }
+
+        var owned = false;
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is { Name: "initiallyOwned" })
+            {
+                owned = argument.Value.ConstantValue is { HasValue: true, Value: true };
+            }
+            else if (argument.Parameter is { RefKind: RefKind.Out })
+            {
+                kind = LockActionKind.TryAcquire;
+            }
+        }
+
+        if (!owned)
+        {
+            return false;
+        }
+
+        IOperation current = creation;
+        while (current.Parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            current = current.Parent;
+        }
+
+        target = current.Parent switch
+        {
+            ISimpleAssignmentOperation assignment when assignment.Value == current => assignment.Target,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator,
+            _ => null,
+        };
+        return target is not null;
     }
 
     /// <summary>True for the types whose instances are locks (used to tell a lock field from a data field).</summary>

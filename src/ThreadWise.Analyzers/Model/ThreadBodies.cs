@@ -41,7 +41,8 @@ internal sealed class ThreadBodies
         switch (creation.Target)
         {
             case IMethodReferenceOperation reference:
-                receiver = reference.Instance;
+                // A local function has no receiver (the operation tree gives a non-static one an implicit `this`).
+                receiver = reference.Method.MethodKind == MethodKind.LocalFunction ? null : reference.Instance;
                 return reference.Method;
             case IAnonymousFunctionOperation { Body: { } body }:
                 IInvocationOperation? only = null;
