@@ -390,6 +390,176 @@ public class TW0005ReleaseNotInFinallyShapeTests
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_mutex", Exception("_stream.Seek(position, SeekOrigin.Begin)", 18)));
     }
 
+    // ---- misses: named arguments, unrelated finally flags, switch on a try-acquire, Mutex constructor ----------
+
+    [Fact]
+    public Task Reports_MonitorEnterWithNamedArgumentsInAnyOrder()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Counter
+            {
+                private readonly object _sync = new object();
+
+                public void Add()
+                {
+                    var taken = false;
+                    {|#0:Monitor.Enter(lockTaken: ref taken, obj: _sync)|};
+                    {|#1:Work()|};
+                    if (taken) Monitor.Exit(_sync);
+                }
+
+                public void Safe()
+                {
+                    var taken = false;
+                    try
+                    {
+                        Monitor.Enter(lockTaken: ref taken, obj: _sync);
+                        Work();
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(_sync);
+                    }
+                }
+
+                private void Work() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("Work()", 11)));
+    }
+
+    [Fact]
+    public Task Reports_FinallyReleaseUnderAFlagThatSaysNothingAboutTheLock()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Counter
+            {
+                private readonly object _sync = new object();
+
+                public void Add(bool verbose)
+                {
+                    {|#0:Monitor.Enter(_sync)|};
+                    try { {|#1:Work()|}; }
+                    finally { if (verbose) Monitor.Exit(_sync); }
+                }
+
+                public void Guarded(bool useLock)
+                {
+                    if (useLock) Monitor.Enter(_sync);
+                    try { Work(); }
+                    finally { if (useLock) Monitor.Exit(_sync); }
+                }
+
+                public void Held()
+                {
+                    Monitor.Enter(_sync);
+                    try { Work(); }
+                    finally { if (Monitor.IsEntered(_sync)) Monitor.Exit(_sync); }
+                }
+
+                private void Work() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("Work()", 10)));
+    }
+
+    [Fact]
+    public Task Reports_SwitchOnATryEnter()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Counter
+            {
+                private readonly object _sync = new object();
+
+                public void Add()
+                {
+                    switch ({|#0:Monitor.TryEnter(_sync)|})
+                    {
+                        case true:
+                            {|#1:Work()|};
+                            Monitor.Exit(_sync);
+                            break;
+                        case false:
+                            break;
+                    }
+                }
+
+                public void Safe()
+                {
+                    switch (Monitor.TryEnter(_sync))
+                    {
+                        case true:
+                            try { Work(); } finally { Monitor.Exit(_sync); }
+                            break;
+                    }
+                }
+
+                private void Work() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_sync", Exception("Work()", 12)));
+    }
+
+    [Fact]
+    public Task Reports_MutexOwnedByItsConstructor()
+    {
+        const string source = """
+            using System.Threading;
+
+            class Single
+            {
+                public void Run()
+                {
+                    var mutex = {|#0:new Mutex(initiallyOwned: true, "Local\\demo")|};
+                    {|#1:Work()|};
+                    mutex.ReleaseMutex();
+                }
+
+                public void Created()
+                {
+                    var mutex = {|#2:new Mutex(true, "Local\\demo2", out var createdNew)|};
+                    if (!createdNew) return;
+                    {|#3:Work()|};
+                    mutex.ReleaseMutex();
+                }
+
+                public void Safe()
+                {
+                    var mutex = new Mutex(true);
+                    try { Work(); } finally { mutex.ReleaseMutex(); }
+                }
+
+                public void NotOwned()
+                {
+                    var mutex = new Mutex(false);
+                    Work();
+                    mutex.Dispose();
+                }
+
+                public void KeptForTheProcess()
+                {
+                    var mutex = new Mutex(true, "Local\\app", out var createdNew);
+                    if (!createdNew) return;
+                    Work();
+                }
+
+                private void Work() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("mutex", Exception("Work()", 8)),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("mutex", Exception("Work()", 16)));
+    }
+
     [Fact]
     public async Task Live_GuardAndLoopShapesStaySilent_TheSeekTwinSquiggles()
     {
