@@ -20,7 +20,8 @@ internal static class LocalCompletables
         {
             case IObjectCreationOperation { Type: { } type }:
                 return type.Is(api.BlockingCollection) || type.Is(api.WorkerPool) || IsBlock(type, api);
-            case IInvocationOperation { TargetMethod: { IsStatic: true, ReturnType: var returned } }:
+            case IInvocationOperation { TargetMethod: { IsStatic: true, ContainingType: { IsStatic: true, Arity: 0 }, ReturnType: var returned } }:
+                // Channel.CreateUnbounded<T>() and the other factories of the static Channel class.
                 return api.Channel is not null && returned.InheritsFromOrEquals(api.Channel);
             default:
                 return false;

@@ -124,12 +124,12 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             {
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return false;
-                case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body && Releases(handler, identity, locks):
+                case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body && Releases(handler, invocation, identity, locks):
                     return true;
                 case IExpressionStatementOperation or IVariableDeclarationGroupOperation when current.Parent is IBlockOperation block && IsWholeStatement(current, invocation):
                     var index = block.Operations.IndexOf(current);
                     if (index + 1 < block.Operations.Length &&
-                        block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, identity, locks))
+                        block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, invocation, identity, locks))
                     {
                         return true;
                     }
@@ -204,9 +204,12 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
 
     private static IOperation StartApiUnwrap(IOperation operation) => StartApi.Unwrap(operation)!;
 
-    /// <summary>True when <paramref name="root"/> (a finally handler) releases the lock, unconditionally: a release
-    /// under a condition (<c>if (taken)</c>, <c>if (flag)</c>) is left to the flow analysis, which knows which conditions say whether the lock is held.</summary>
-    private static bool Releases(IOperation root, LockIdentity identity, LockApi locks)
+    /// <summary>
+    /// True when <paramref name="root"/> (a finally handler) releases the lock unconditionally, or under a test that
+    /// says the lock is held (the acquisition's <c>ref</c> flag, <c>Monitor.IsEntered(o)</c>). A release under another
+    /// condition (<c>if (flag)</c>) is left to the flow analysis, which knows which conditions say whether the lock is held.
+    /// </summary>
+    private static bool Releases(IOperation root, IOperation acquire, LockIdentity identity, LockApi locks)
     {
         var stack = new System.Collections.Generic.Stack<IOperation>();
         stack.Push(root);
@@ -220,11 +223,40 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
 
             foreach (var child in current.ChildOperations)
             {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation or ILoopOperation or
+                if (child is IConditionalOperation { WhenTrue: var whenTrue } conditional && SaysHeld(conditional.Condition, acquire, identity, locks))
+                {
+                    stack.Push(whenTrue);
+                }
+                else if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation or ILoopOperation or
                     ISwitchOperation or IConditionalAccessOperation or ITryOperation or ICoalesceOperation))
                 {
                     stack.Push(child);
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>taken</c> passed by <c>ref</c> to the acquisition, or a test that the current thread holds this lock.</summary>
+    private static bool SaysHeld(IOperation condition, IOperation acquire, LockIdentity identity, LockApi locks)
+    {
+        if (locks.TryGetHeldTest(condition, out var test))
+        {
+            return LockIdentity.TryCreate(test, out var tested) && tested.Equals(identity);
+        }
+
+        if (condition is not ILocalReferenceOperation { Local: var flag } || acquire is not IInvocationOperation invocation)
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value is ILocalReferenceOperation passed &&
+                SymbolEqualityComparer.Default.Equals(passed.Local, flag))
+            {
+                return true;
             }
         }
 

@@ -109,8 +109,11 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            var local = LocalCompletables.Collect(block, model.Completions);
-            if (local.IsEmpty && !HasCompletion(block, model.Completions))
+            // A body that completes nothing matters only when it creates a completable and launches something (its
+            // consumers), or creates a block or pool (which runs its own).
+            var hasCompletion = HasCompletion(block, model.Completions);
+            var local = hasCompletion || HasLaunch(block, model.Launches, model.Completions) ? LocalCompletables.Collect(block, model.Completions) : ImmutableHashSet<AccessPath>.Empty;
+            if (local.IsEmpty && !hasCompletion)
             {
                 continue;
             }
@@ -164,6 +167,31 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
 
             SwitchBreakCompletions.Report(block, model.Completions, reported, context.ReportDiagnostic);
         }
+    }
+
+    private static bool HasLaunch(IOperation block, LaunchApi launches, CompletionApi completions)
+    {
+        foreach (var operation in block.DescendantsAndSelf())
+        {
+            if (operation is IObjectCreationOperation { Type: var created } && !created.Is(completions.BlockingCollection) &&
+                LocalCompletables.IsCreation(operation, completions))
+            {
+                return true;
+            }
+
+            var method = operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            if (method is not null && launches.TryGetLaunch(method, out _))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasCompletion(IOperation block, CompletionApi api)
