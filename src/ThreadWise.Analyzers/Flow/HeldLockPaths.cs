@@ -49,6 +49,7 @@ internal sealed class HeldLockPaths
     private readonly LockIdentity _lock;
     private readonly LockRegionFacts _facts;
     private readonly HeldLockConditions _conditions;
+    private readonly LockHandOffs _handOffs;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ControlFlowRegion, bool> _finallyReleases = new();
     private readonly Queue<(BasicBlock Block, SyntaxNode? Last, long? Count)> _work = new();
@@ -67,6 +68,7 @@ internal sealed class HeldLockPaths
         _lock = lockIdentity;
         _facts = facts;
         _conditions = new HeldLockConditions(lockIdentity, facts.Locks);
+        _handOffs = new LockHandOffs(graph, lockIdentity, facts, cancellationToken);
         if (flag is { IsDefault: false })
         {
             // The lock is held only when the try-acquire's flag is true.
@@ -580,7 +582,7 @@ internal sealed class HeldLockPaths
         SyntaxNode? site = null;
         foreach (var current in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
         {
-            if (current is IInvocationOperation invocation && (_lock.IsReleasedBy(invocation, _facts.Locks) || IsHandOff(invocation)))
+            if (current is IInvocationOperation invocation && (_lock.IsReleasedBy(invocation, _facts.Locks) || _handOffs.IsHandOff(invocation)))
             {
                 released = true;
                 return site;
@@ -593,71 +595,6 @@ internal sealed class HeldLockPaths
         }
 
         return site;
-    }
-
-    /// <summary>
-    /// True for a call that hands the held lock to a callback that releases it: <c>task.ContinueWith(_ =&gt; _gate.Release())</c>,
-    /// or the lock passed as the callback's state, <c>task.ContinueWith((_, s) =&gt; ((SemaphoreSlim)s).Release(), _gate)</c>.
-    /// The path ends there as if released: the callback owns the lock.
-    /// </summary>
-    private bool IsHandOff(IInvocationOperation invocation)
-    {
-        if (_graph.OriginalOperation.SemanticModel is not { } model)
-        {
-            return false;
-        }
-
-        var passesLock = false;
-        var callbacks = new List<IOperation>();
-        foreach (var argument in invocation.Arguments)
-        {
-            var value = StripConversions(argument.Value);
-            if (value is IDelegateCreationOperation delegateCreation)
-            {
-                value = delegateCreation.Target;
-            }
-
-            if (value is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation)
-            {
-                callbacks.Add(value);
-            }
-            else if (LockIdentity.TryCreate(new LockAction(_lock.Primitive, LockActionKind.Release, _lock.Mode, value), out var passed) && passed.Equals(_lock))
-            {
-                passesLock = true;
-            }
-        }
-
-        foreach (var callback in callbacks)
-        {
-            if (model.GetOperation(callback.Syntax) is not IAnonymousFunctionOperation function)
-            {
-                continue;
-            }
-
-            foreach (var operation in function.Body.DescendantsAndSelf())
-            {
-                if (operation is IInvocationOperation release && _facts.Locks.TryGetAction(release, out var action) &&
-                    action.Kind == LockActionKind.Release && action.Primitive == _lock.Primitive && action.Mode == _lock.Mode &&
-                    (_lock.IsReleasedBy(release, _facts.Locks) ||
-                     (passesLock && StripConversions(action.LockObject) is IParameterReferenceOperation parameter &&
-                      SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, function.Symbol))))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static IOperation? StripConversions(IOperation? operation)
-    {
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
-
-        return operation;
     }
 
     /// <summary>

@@ -342,6 +342,27 @@ public class TW0005ReleaseNotInFinallyShapeTests
     }
 
     [Fact]
+    public Task NoDiagnostic_PermitHandedToAContinuationThatCallsAReleasingMethod()
+    {
+        var source = HandOff.Replace("BODY", """
+                    _gate.Wait();
+                    if (_closed)
+                    {
+                        _gate.Release();
+                        return Task.CompletedTask;
+                    }
+
+                    return work.ContinueWith(_ => ReleaseGate());
+                }
+
+                private void ReleaseGate()
+                {
+                    _gate.Release();
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task Reports_PermitHandedToAContinuation_AfterAnAllocationNoNullCheckCovers()
     {
         var source = HandOff.Replace("if (work == null) throw new ArgumentNullException(nameof(work));", "var other = work;").Replace("BODY", """
