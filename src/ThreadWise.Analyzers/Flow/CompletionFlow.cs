@@ -24,6 +24,7 @@ internal sealed class CompletionFlow
     private readonly SemanticModel _semanticModel;
     private readonly ImmutableHashSet<AccessPath> _universe;
     private readonly ImmutableHashSet<AccessPath> _elsewhere;
+    private readonly ImmutableHashSet<AccessPath> _missing;
     private readonly List<Site> _completions = new();
     private readonly Dictionary<int, HashSet<int>> _reachable = new();
     private readonly FlowCaptures _captures;
@@ -35,8 +36,10 @@ internal sealed class CompletionFlow
         ConsumerTasks consumers,
         SemanticModel semanticModel,
         ImmutableHashSet<AccessPath> universe,
-        ImmutableHashSet<AccessPath> elsewhere)
+        ImmutableHashSet<AccessPath> elsewhere,
+        ImmutableHashSet<AccessPath> missing)
     {
+        _missing = missing;
         _graph = graph;
         _model = model;
         _loops = loops;
@@ -325,6 +328,17 @@ internal sealed class CompletionFlow
 
         foreach (var key in keys)
         {
+            if (_missing.Contains(key))
+            {
+                // Nothing completes it anywhere: a timed wait merely times out, every other wait hangs.
+                if (!HasTimeout(wait) && ReportMissing(wait, key, report))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
             if (!_universe.Contains(key) || _elsewhere.Contains(key) || !state.MayBeOpen.Contains(key) ||
                 FirstCompletionAfter(key, block, index) is not { } completion)
             {
@@ -350,6 +364,27 @@ internal sealed class CompletionFlow
                 message));
             return;
         }
+    }
+
+    private bool ReportMissing(IOperation wait, AccessPath key, Action<Diagnostic> report)
+    {
+        if (!LocalCompletables.TryDescribeCompletion(key, _model.Completions, out var receiver, out var method))
+        {
+            return false;
+        }
+
+        var call = $"{receiver}.{method}()";
+        var message = IsCompletionTask(wait, key)
+            ? $"This waits for '{key.Display}' to complete, but nothing calls '{call}': the wait never ends; complete it first"
+            : $"This waits for the consumers of '{key.Display}', but nothing calls '{call}' to tell them that no more work comes: they never finish and the wait hangs; complete it first";
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(TW0007WaitBeforeCompletionAnalyzer.KindProperty, TW0007WaitBeforeCompletionAnalyzer.WaitKind)
+            .Add(TW0007WaitBeforeCompletionAnalyzer.MethodProperty, method)
+            .Add(TW0007WaitBeforeCompletionAnalyzer.RepeatableProperty, "true")
+            .Add(TW0007WaitBeforeCompletionAnalyzer.MissingProperty, "true")
+            .Add(TW0007WaitBeforeCompletionAnalyzer.ReceiverProperty, receiver);
+        report(Diagnostic.Create(TW0007WaitBeforeCompletionAnalyzer.Rule, wait.Syntax.GetLocation(), properties: properties, message));
+        return true;
     }
 
     private bool HasTimeout(IOperation wait)
@@ -394,21 +429,26 @@ internal sealed class CompletionFlow
             return;
         }
 
-        var api = _model.Completions;
         var method = call.TargetMethod;
-        var type = call.Instance?.Type;
-        var consequence =
-            type.Is(api.BlockingCollection) ? "it throws InvalidOperationException" :
-            type.Is(api.WorkerPool) ? "it throws InvalidOperationException (\"Pool not running\")" :
-            api.BlockAdd.ContainsMethod(method) ? "the block declines it and the item is silently dropped" :
-            method.Name == "TryWrite" ? "it returns false and the item is dropped" :
-            "it throws ChannelClosedException";
+        var consequence = AddConsequence(call, _model.Completions);
         var line = completion.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
         report(Diagnostic.Create(
             TW0007WaitBeforeCompletionAnalyzer.Rule,
             call.Syntax.GetLocation(),
             properties: ImmutableDictionary<string, string?>.Empty.Add(TW0007WaitBeforeCompletionAnalyzer.KindProperty, TW0007WaitBeforeCompletionAnalyzer.AddKind),
             $"'{method.Name}' on '{key.Display}' runs after '{completion.Syntax}' (line {line}) on every path: {consequence}"));
+    }
+
+    /// <summary>What an add after the completion does, per kind (for messages).</summary>
+    internal static string AddConsequence(IInvocationOperation call, CompletionApi api)
+    {
+        var method = call.TargetMethod;
+        var type = call.Instance?.Type;
+        return type.Is(api.BlockingCollection) ? "it throws InvalidOperationException" :
+            type.Is(api.WorkerPool) ? "it throws InvalidOperationException (\"Pool not running\")" :
+            api.BlockAdd.ContainsMethod(method) ? "the block declines it and the item is silently dropped" :
+            method.Name == "TryWrite" ? "it returns false and the item is dropped" :
+            "it throws ChannelClosedException";
     }
 
     private bool IsCompletionTask(IOperation wait, AccessPath key)

@@ -8,8 +8,9 @@ namespace ThreadWise.Analyzers.Flow;
 /// <summary>
 /// A forward data-flow analysis over a <see cref="ControlFlowGraph"/> to a fixed point ("may" analyses: the join is a
 /// union). Exceptional flow is modelled conservatively: a catch, filter or finally handler may start from the state
-/// before or after any block of its try region, and a branch that leaves through finally regions carries the state at
-/// the end of those finally blocks too.
+/// before or after any block of its try region, and a branch that leaves through finally regions reaches its destination
+/// with the state at the end of the outermost of those finally blocks (the finally always runs first; its state joins
+/// every path through it, which includes this branch's own).
 /// </summary>
 internal static class ForwardFlow
 {
@@ -42,6 +43,7 @@ internal static class ForwardFlow
 
         input[0] = entryState;
         var handlersOf = HandlerEntryBlocks(graph);
+        var throughFinally = DestinationsThroughFinally(graph);
         var work = new Queue<int>();
         var queued = new bool[blocks.Length];
         work.Enqueue(0);
@@ -86,6 +88,14 @@ internal static class ForwardFlow
 
             Propagate(block.FallThroughSuccessor, after);
             Propagate(block.ConditionalSuccessor, after);
+            if (throughFinally.TryGetValue(ordinal, out var destinations))
+            {
+                // The end of a finally block: the branches that went through it continue from here.
+                foreach (var destination in destinations)
+                {
+                    Deliver(destination, after);
+                }
+            }
 
             // Handlers of a try region containing this block must see its new state.
             foreach (var pair in handlersOf)
@@ -107,23 +117,56 @@ internal static class ForwardFlow
                 return;
             }
 
-            var incoming = state;
-            foreach (var finallyRegion in branch.FinallyRegions)
+            if (branch.FinallyRegions.IsEmpty)
             {
-                incoming = join(incoming, output[finallyRegion.LastBlockOrdinal]);
+                Deliver(destination.Ordinal, state);
             }
-
-            var merged = join(input[destination.Ordinal], incoming);
-            if (!visited[destination.Ordinal] || !equals(merged, input[destination.Ordinal]))
+            else if (visited[branch.FinallyRegions[branch.FinallyRegions.Length - 1].LastBlockOrdinal])
             {
-                input[destination.Ordinal] = merged;
-                if (!queued[destination.Ordinal])
+                Deliver(destination.Ordinal, output[branch.FinallyRegions[branch.FinallyRegions.Length - 1].LastBlockOrdinal]);
+            }
+        }
+
+        void Deliver(int destination, TState incoming)
+        {
+            var merged = join(input[destination], incoming);
+            if (!visited[destination] || !equals(merged, input[destination]))
+            {
+                input[destination] = merged;
+                if (!queued[destination])
                 {
-                    work.Enqueue(destination.Ordinal);
-                    queued[destination.Ordinal] = true;
+                    work.Enqueue(destination);
+                    queued[destination] = true;
                 }
             }
         }
+    }
+
+    /// <summary>For the last block of each finally region: the destinations of the branches that leave through it (outermost first on their way).</summary>
+    private static Dictionary<int, List<int>> DestinationsThroughFinally(ControlFlowGraph graph)
+    {
+        var result = new Dictionary<int, List<int>>();
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+            {
+                if (branch is { Destination: { } destination, FinallyRegions.IsEmpty: false })
+                {
+                    var last = branch.FinallyRegions[branch.FinallyRegions.Length - 1].LastBlockOrdinal;
+                    if (!result.TryGetValue(last, out var list))
+                    {
+                        result[last] = list = new List<int>();
+                    }
+
+                    if (!list.Contains(destination.Ordinal))
+                    {
+                        list.Add(destination.Ordinal);
+                    }
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Maps the first block of each catch, filter and finally handler to the block range of its try region.</summary>

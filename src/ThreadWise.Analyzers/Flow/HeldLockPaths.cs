@@ -48,14 +48,17 @@ internal sealed class HeldLockPaths
     private readonly ControlFlowGraph _graph;
     private readonly LockIdentity _lock;
     private readonly LockRegionFacts _facts;
-    private readonly List<(AccessPath Condition, bool HeldWhen)> _known = new();
+    private readonly HeldLockConditions _conditions;
+    private readonly LockHandOffs _handOffs;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<ControlFlowRegion, bool> _finallyReleases = new();
-    private readonly Queue<(BasicBlock Block, SyntaxNode? Last)> _work = new();
-    private readonly bool[] _visited;
+    private readonly Queue<(BasicBlock Block, SyntaxNode? Last, long? Count)> _work = new();
+    private readonly HashSet<(int Ordinal, long? Count)> _visited = new();
+    private readonly int[] _visits;
     private readonly List<LockLeak> _leaks = new();
     private readonly List<(BasicBlock Block, int Index)> _releases = new();
     private bool _releasedByNormalFinally;
+    private bool _finallyMayRelease;
     private readonly List<IOperation> _heldReturns = new();
     private readonly List<IOperation?> _releasedReturns = new();
 
@@ -64,14 +67,16 @@ internal sealed class HeldLockPaths
         _graph = graph;
         _lock = lockIdentity;
         _facts = facts;
+        _conditions = new HeldLockConditions(lockIdentity, facts.Locks);
+        _handOffs = new LockHandOffs(graph, lockIdentity, facts, cancellationToken);
         if (flag is { IsDefault: false })
         {
             // The lock is held only when the try-acquire's flag is true.
-            _known.Add((flag.Value, true));
+            _conditions.AddFlag(flag.Value);
         }
 
         _cancellationToken = cancellationToken;
-        _visited = new bool[graph.Blocks.Length];
+        _visits = new int[graph.Blocks.Length];
     }
 
     /// <summary>
@@ -93,6 +98,7 @@ internal sealed class HeldLockPaths
         }
 
         AccessPath? flag = null;
+        CaptureId? captureFlag = null;
         bool? heldWhenTrue = null;
         var operations = block.Operations;
         if (action.Kind == LockActionKind.TryAcquire)
@@ -116,6 +122,12 @@ internal sealed class HeldLockPaths
             {
                 flag = AccessPath.Create(target);
             }
+            else if (operations[index] is IFlowCaptureOperation { Id: var id } capture &&
+                     IsResultOf(capture.Value, invocation, facts, out var negatedCapture) && !negatedCapture)
+            {
+                // switch (Monitor.TryEnter(o)) { case true: … }: the cases test the captured result.
+                captureFlag = id;
+            }
             else
             {
                 return null;
@@ -123,8 +135,19 @@ internal sealed class HeldLockPaths
         }
 
         var search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
-        search.AddGuardOf(block);
+        search._conditions.CaptureFlag = captureFlag;
+        search.AddGuardOf(block, trackCounter: true);
         search.Run(block, index, heldWhenTrue, invocation.Syntax);
+        if (search._leaks.Count > 0 && search._conditions.Counter is not null && !search.ReleasesBeforeNormalCompletion())
+        {
+            // The counter made every release unreachable (if (i == 5) Exit in a loop of three): that is not a hand-off,
+            // so judge the body as if the counter were not known.
+            search = new HeldLockPaths(graph, lockIdentity, facts, flag, cancellationToken);
+            search._conditions.CaptureFlag = captureFlag;
+            search.AddGuardOf(block, trackCounter: false);
+            search.Run(block, index, heldWhenTrue, invocation.Syntax);
+        }
+
         if (search._leaks.Count == 0 || !search.ReleasesBeforeNormalCompletion())
         {
             return null;
@@ -154,38 +177,46 @@ internal sealed class HeldLockPaths
 
     private void Run(BasicBlock start, int index, bool? heldWhenTrue, SyntaxNode acquireSite)
     {
+        var count = _conditions.InitialCount;
         if (heldWhenTrue is { } whenTrue)
         {
             // The acquisition is the branch condition: follow the successor where it succeeded.
             var held = (start.ConditionKind == ControlFlowConditionKind.WhenTrue) == whenTrue
                 ? start.ConditionalSuccessor
                 : start.FallThroughSuccessor;
-            Follow(start, held, acquireSite);
+            Follow(start, held, acquireSite, count);
         }
         else
         {
-            ScanFrom(start, index + 1, acquireSite);
+            ScanFrom(start, index + 1, acquireSite, count);
         }
 
         while (_work.Count > 0)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var (block, last) = _work.Dequeue();
-            ScanFrom(block, 0, last);
+            var (block, last, blockCount) = _work.Dequeue();
+            ScanFrom(block, 0, last, blockCount);
         }
     }
 
-    private void Enqueue(BasicBlock block, SyntaxNode? last)
+    /// <summary>Visits a block once per known counter value (a loop run at fixed iterations), a few times at most.</summary>
+    private void Enqueue(BasicBlock block, SyntaxNode? last, long? count)
     {
-        if (!_visited[block.Ordinal])
+        if (count is not null && ++_visits[block.Ordinal] > MaxVisitsPerBlock)
         {
-            _visited[block.Ordinal] = true;
-            _work.Enqueue((block, last));
+            count = null;
+        }
+
+        if (_visited.Add((block.Ordinal, count)))
+        {
+            _work.Enqueue((block, last, count));
         }
     }
+
+    private const int MaxVisitsPerBlock = 64;
 
     /// <summary>Scans the block's operations from <paramref name="index"/> with the lock held, then its branches.</summary>
-    private void ScanFrom(BasicBlock block, int index, SyntaxNode? last)
+    private void ScanFrom(BasicBlock block, int index, SyntaxNode? last, long? count)
     {
         var operations = block.Operations;
         for (var i = index; i <= operations.Length; i++)
@@ -196,10 +227,14 @@ internal sealed class HeldLockPaths
                 continue;
             }
 
-            var throwSite = FirstThrowSiteBeforeRelease(operation, out var released);
+            // throw new InvalidOperationException(…): creating the exception is part of the throw, not an exception of its own.
+            var thrown = i == operations.Length && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Throw
+                ? ThrownCreation(operation)
+                : null;
+            var throwSite = FirstThrowSiteBeforeRelease(operation, thrown, out var released);
             if (throwSite is not null)
             {
-                PropagateException(block.EnclosingRegion, new LockLeak(LockLeakKind.Exception, throwSite));
+                PropagateException(block.EnclosingRegion, new LockLeak(LockLeakKind.Exception, throwSite), thrownType: null);
             }
 
             if (released)
@@ -208,24 +243,55 @@ internal sealed class HeldLockPaths
                 return;
             }
 
+            count = _conditions.Step(operation, count);
             last = operation.Syntax;
         }
 
-        if (IsKnownCondition(block.BranchValue, out var value))
+        if (_conditions.TryEvaluate(block.BranchValue, count, out var value))
         {
-            // if (taken) … / if (useLock) …: the other side runs only when the lock is not held.
+            // if (taken) … / if (useLock) … / if (!rw.IsReadLockHeld) return; / if (i == 2) …: the other side does not run while the lock is held.
             var held = (block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value
                 ? block.ConditionalSuccessor
                 : block.FallThroughSuccessor;
-            Follow(block, held, last);
+            Follow(block, held, last, count);
             return;
         }
 
-        Follow(block, block.FallThroughSuccessor, last);
-        Follow(block, block.ConditionalSuccessor, last);
+        Follow(block, block.FallThroughSuccessor, last, count);
+        Follow(block, block.ConditionalSuccessor, last, count);
     }
 
-    private void Follow(BasicBlock from, ControlFlowBranch? branch, SyntaxNode? last)
+    /// <summary>The exception object created by a <c>throw</c> (<c>throw new ArgumentException(…)</c>), when its constructor is the library's.</summary>
+    private IObjectCreationOperation? ThrownCreation(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation is IObjectCreationOperation { Constructor: { } constructor } creation &&
+               creation.Type.InheritsFromOrEquals(_facts.Exception) && constructor.Locations.Length > 0 && constructor.Locations[0].IsInMetadata
+            ? creation
+            : null;
+    }
+
+    /// <summary>The static type of the exception a <c>throw</c> raises (its runtime type derives from it); null for a rethrow.</summary>
+    private static ITypeSymbol? ThrownType(BasicBlock from, ControlFlowBranch branch)
+    {
+        if (branch.Semantics != ControlFlowBranchSemantics.Throw || from.BranchValue is not { } value)
+        {
+            return null;
+        }
+
+        while (value is IConversionOperation { IsImplicit: true } conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value.Type;
+    }
+
+    private void Follow(BasicBlock from, ControlFlowBranch? branch, SyntaxNode? last, long? count)
     {
         if (branch is null)
         {
@@ -239,7 +305,7 @@ internal sealed class HeldLockPaths
                 var site = from.BranchValue?.Syntax.Parent ?? from.BranchValue?.Syntax ?? last;
                 if (site is not null)
                 {
-                    PropagateException(from.EnclosingRegion, new LockLeak(LockLeakKind.Throw, site));
+                    PropagateException(from.EnclosingRegion, new LockLeak(LockLeakKind.Throw, site), ThrownType(from, branch));
                 }
 
                 return;
@@ -275,7 +341,7 @@ internal sealed class HeldLockPaths
                     return;
                 }
 
-                Enqueue(destination, last);
+                Enqueue(destination, last, count);
                 return;
             default:
                 // The end of a finally or catch handler, an error or a program termination: nothing known to follow.
@@ -285,7 +351,7 @@ internal sealed class HeldLockPaths
 
     /// <summary>An exception raised in <paramref name="region"/> with the lock held: a releasing finally covers it,
     /// catch handlers continue with the lock held, and one that escapes the body is a leak.</summary>
-    private void PropagateException(ControlFlowRegion? region, LockLeak leak)
+    private void PropagateException(ControlFlowRegion? region, LockLeak leak, ITypeSymbol? thrownType)
     {
         for (var current = region; current is not null; current = current.EnclosingRegion)
         {
@@ -304,11 +370,13 @@ internal sealed class HeldLockPaths
             else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
             {
                 var catchesAll = false;
-                for (var i = 1; i < parent.NestedRegions.Length; i++)
+                for (var i = 1; i < parent.NestedRegions.Length && !catchesAll; i++)
                 {
+                    // The counter is not followed into a handler: the exception may come from any point of the try.
                     var handler = parent.NestedRegions[i];
-                    Enqueue(_graph.Blocks[handler.FirstBlockOrdinal], leak.Site);
-                    catchesAll |= handler.Kind == ControlFlowRegionKind.Catch && IsCatchAll(handler.ExceptionType);
+                    Enqueue(_graph.Blocks[handler.FirstBlockOrdinal], leak.Site, null);
+                    catchesAll |= handler.Kind == ControlFlowRegionKind.Catch &&
+                                  (IsCatchAll(handler.ExceptionType) || (thrownType is not null && thrownType.InheritsFromOrEquals(handler.ExceptionType as INamedTypeSymbol)));
                 }
 
                 if (catchesAll)
@@ -324,6 +392,11 @@ internal sealed class HeldLockPaths
     private bool IsCatchAll(ITypeSymbol? type) =>
         type is null || type.SpecialType == SpecialType.System_Object || type.Is(_facts.Exception);
 
+    /// <summary>
+    /// True when every path through the finally region releases the lock (<c>finally { Monitor.Exit(o); }</c>, or
+    /// <c>finally { if (taken) Monitor.Exit(o); }</c> when <c>taken</c> says whether it is held); a release under a
+    /// condition that says nothing about the lock (<c>if (flag)</c>) does not cover the paths that skip it.
+    /// </summary>
     private bool FinallyReleases(ControlFlowRegion finallyRegion)
     {
         if (_finallyReleases.TryGetValue(finallyRegion, out var releases))
@@ -331,16 +404,61 @@ internal sealed class HeldLockPaths
             return releases;
         }
 
-        releases = false;
-        for (var ordinal = finallyRegion.FirstBlockOrdinal; ordinal <= finallyRegion.LastBlockOrdinal && !releases; ordinal++)
+        releases = true;
+        var seen = new HashSet<int>();
+        var work = new Stack<BasicBlock>();
+        work.Push(_graph.Blocks[finallyRegion.FirstBlockOrdinal]);
+        while (work.Count > 0)
         {
-            foreach (var operation in ControlFlowGraphs.OperationsOf(_graph.Blocks[ordinal]))
+            var block = work.Pop();
+            if (!seen.Add(block.Ordinal))
             {
-                FirstThrowSiteBeforeRelease(operation, out var released);
+                continue;
+            }
+
+            var released = false;
+            foreach (var operation in ControlFlowGraphs.OperationsOf(block))
+            {
+                FirstThrowSiteBeforeRelease(operation, exempt: null, out released);
                 if (released)
                 {
-                    releases = true;
                     break;
+                }
+            }
+
+            if (released)
+            {
+                // Released on some path through it: the body does release the lock it took (no hand-off).
+                _finallyMayRelease = true;
+                continue;
+            }
+
+            var successors = new List<ControlFlowBranch?>();
+            if (_conditions.TryEvaluate(block.BranchValue, null, out var value))
+            {
+                successors.Add((block.ConditionKind == ControlFlowConditionKind.WhenTrue) == value ? block.ConditionalSuccessor : block.FallThroughSuccessor);
+            }
+            else
+            {
+                successors.Add(block.FallThroughSuccessor);
+                successors.Add(block.ConditionalSuccessor);
+            }
+
+            foreach (var branch in successors)
+            {
+                if (branch is null)
+                {
+                    continue;
+                }
+
+                if (branch.Destination is { } next && next.Ordinal >= finallyRegion.FirstBlockOrdinal && next.Ordinal <= finallyRegion.LastBlockOrdinal)
+                {
+                    work.Push(next);
+                }
+                else if (branch.Semantics is ControlFlowBranchSemantics.StructuredExceptionHandling or ControlFlowBranchSemantics.Regular)
+                {
+                    // The end of the finally reached without a release.
+                    releases = false;
                 }
             }
         }
@@ -356,7 +474,7 @@ internal sealed class HeldLockPaths
     /// </summary>
     private bool ReleasesBeforeNormalCompletion()
     {
-        var completes = _releasedByNormalFinally;
+        var completes = _releasedByNormalFinally || _finallyMayRelease;
         if (_releasedByNormalFinally)
         {
             _releasedReturns.Add(null);
@@ -458,19 +576,19 @@ internal sealed class HeldLockPaths
     /// The first operation in <paramref name="operation"/> (in evaluation order) that can throw, stopping at a release
     /// of the lock (<paramref name="released"/>). Lambdas are opaque: their bodies do not run here.
     /// </summary>
-    private SyntaxNode? FirstThrowSiteBeforeRelease(IOperation operation, out bool released)
+    private SyntaxNode? FirstThrowSiteBeforeRelease(IOperation operation, IOperation? exempt, out bool released)
     {
         released = false;
         SyntaxNode? site = null;
         foreach (var current in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
         {
-            if (current is IInvocationOperation invocation && _lock.IsReleasedBy(invocation, _facts.Locks))
+            if (current is IInvocationOperation invocation && (_lock.IsReleasedBy(invocation, _facts.Locks) || _handOffs.IsHandOff(invocation)))
             {
                 released = true;
                 return site;
             }
 
-            if (site is null && _facts.CanThrow(current))
+            if (site is null && current != exempt && _facts.CanThrow(current, _graph.OriginalOperation.SemanticModel))
             {
                 site = current.Syntax;
             }
@@ -480,56 +598,21 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>
-    /// When the acquisition runs only on one side of a test of a plain boolean (<c>if (useLock) Monitor.Enter(o);</c>),
-    /// the same test later (<c>if (useLock) Monitor.Exit(o);</c>) has a known value while the lock is held.
+    /// When the acquisition runs only on one side of a test (<c>if (useLock) Monitor.Enter(o);</c>, <c>if (m != null) m.WaitOne();</c>,
+    /// <c>if (i == 0) …</c>), the same test later has a known value while the lock is held.
     /// </summary>
-    private void AddGuardOf(BasicBlock block)
+    private void AddGuardOf(BasicBlock block, bool trackCounter)
     {
-        if (block.Predecessors.Length != 1 || block.Predecessors[0] is not { Source: { } source } branch ||
-            !TryGetCondition(source.BranchValue, out var condition, out var negated))
+        if (block.Predecessors.Length != 1 || block.Predecessors[0] is not { Source: { } source } branch || source.BranchValue is null)
         {
             return;
         }
 
         var whenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
-        _known.Add((condition, whenTrue != negated));
+        _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter);
     }
 
-    /// <summary>True when <paramref name="condition"/> tests a boolean whose value is known while the lock is held.</summary>
-    private bool IsKnownCondition(IOperation? condition, out bool value)
-    {
-        value = false;
-        if (_known.Count == 0 || !TryGetCondition(condition, out var path, out var negated))
-        {
-            return false;
-        }
-
-        foreach (var (known, heldWhen) in _known)
-        {
-            if (known.Equals(path))
-            {
-                value = heldWhen != negated;
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool TryGetCondition(IOperation? condition, out AccessPath path, out bool negated)
-    {
-        negated = false;
-        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
-        {
-            negated = !negated;
-            condition = not.Operand;
-        }
-
-        path = default;
-        return condition?.Type?.SpecialType == SpecialType.System_Boolean && AccessPath.TryCreate(condition, out path);
-    }
-
-    private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IInvocationOperation invocation)
+    private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IOperation invocation)
     {
         foreach (var candidate in graph.Blocks)
         {
@@ -549,11 +632,11 @@ internal sealed class HeldLockPaths
 
                 foreach (var descendant in operation.DescendantsAndSelf())
                 {
-                    if (descendant is IInvocationOperation found && found.Syntax == acquireSyntax)
+                    if (descendant is IInvocationOperation or IObjectCreationOperation && descendant.Syntax == acquireSyntax)
                     {
                         block = candidate;
                         index = i;
-                        invocation = found;
+                        invocation = descendant;
                         return true;
                     }
                 }
@@ -567,7 +650,7 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>True when <paramref name="value"/> is the result of <paramref name="invocation"/> (awaited, converted or negated).</summary>
-    private static bool IsResultOf(IOperation? value, IInvocationOperation invocation, LockRegionFacts facts, out bool negated)
+    private static bool IsResultOf(IOperation? value, IOperation invocation, LockRegionFacts facts, out bool negated)
     {
         negated = false;
         while (true)
@@ -598,12 +681,20 @@ internal sealed class HeldLockPaths
         }
     }
 
-    /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>).</summary>
-    private static IOperation? RefFlag(IInvocationOperation invocation)
+    /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>) or <c>out bool createdNew</c>.</summary>
+    private static IOperation? RefFlag(IOperation acquire)
     {
-        foreach (var argument in invocation.Arguments)
+        var arguments = acquire switch
         {
-            if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value is ILocalReferenceOperation local &&
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => default,
+        };
+        foreach (var argument in arguments.IsDefault ? System.Collections.Immutable.ImmutableArray<IArgumentOperation>.Empty : arguments)
+        {
+            // Monitor.Enter(o, ref taken); new Mutex(true, name, out createdNew): owned only when the mutex was created.
+            var value = argument.Value is IDeclarationExpressionOperation declaration ? declaration.Expression : argument.Value;
+            if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out && value is ILocalReferenceOperation local &&
                 local.Type?.SpecialType == SpecialType.System_Boolean)
             {
                 return local;

@@ -133,6 +133,12 @@ internal static class StartGuards
 
     private static bool Guards(IOperation condition, IOperation region, AccessPath instance, StartKind kind, StartApi starts)
     {
+        if (kind == StartKind.Wrapper && Mentions(condition, instance))
+        {
+            // `if (!worker.IsRunning) worker.Start();`: the wrapper's own state, whatever it means.
+            return true;
+        }
+
         foreach (var operation in condition.DescendantsAndSelf())
         {
             switch (operation)

@@ -37,12 +37,14 @@ internal static class StartedInstances
     /// The first start of <paramref name="path"/> that reaches <paramref name="site"/> (a call, or an assignment such as
     /// <c>t.IsBackground = true</c>) on some path, or null.
     /// </summary>
-    public static StartFact? FindStartReaching(ControlFlowGraph graph, StartApi starts, AccessPath path, SyntaxNode site, CancellationToken cancellationToken)
+    public static StartFact? FindStartReaching(
+        ControlFlowGraph graph, StartApi starts, AccessPath path, SyntaxNode site, CancellationToken cancellationToken,
+        ImmutableDictionary<AccessPath, StartFact>? entry = null)
     {
         var captures = new FlowCaptures(graph);
         var input = ForwardFlow.Run(
             graph,
-            None,
+            entry ?? None,
             None,
             Join,
             (block, state) => Transfer(block, state, starts, captures, null, out _),
@@ -64,6 +66,70 @@ internal static class StartedInstances
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// For a site inside a lambda that runs where it is handed over (<c>Assert.Throws(() =&gt; t.Start())</c>, or a local
+    /// delegate invoked later, <c>Action a = () =&gt; t.Start(); a();</c>): the start of a captured local that reaches the
+    /// point where the lambda runs, and then the site inside the lambda. Null when the site is not in such a lambda.
+    /// </summary>
+    public static StartFact? FindStartReachingInvokedLambda(
+        ControlFlowGraph graph, StartApi starts, AccessPath path, IOperation siteOperation, CancellationToken cancellationToken)
+    {
+        if (graph.Parent is not { } outer || path.Root is not (ILocalSymbol or IParameterSymbol))
+        {
+            return null;
+        }
+
+        IOperation? lambda = siteOperation.Parent;
+        while (lambda is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            lambda = lambda.Parent;
+        }
+
+        if (lambda is not IAnonymousFunctionOperation { Symbol: var function } ||
+            SymbolEqualityComparer.Default.Equals(path.Root.ContainingSymbol, function))
+        {
+            return null;
+        }
+
+        foreach (var runSite in RunSites(lambda))
+        {
+            if (FindStartReaching(outer, starts, path, runSite, cancellationToken) is { } before)
+            {
+                return FindStartReaching(graph, starts, path, siteOperation.Syntax, cancellationToken, None.Add(path, before));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where a lambda runs synchronously as far as this body can tell: the call it is an argument of, or the invocations of the local delegate it initializes.</summary>
+    private static IEnumerable<SyntaxNode> RunSites(IOperation lambda)
+    {
+        var user = lambda.Parent;
+        while (user is IDelegateCreationOperation or IConversionOperation or IParenthesizedOperation)
+        {
+            user = user.Parent;
+        }
+
+        switch (user)
+        {
+            case IArgumentOperation { Parent: IInvocationOperation call }:
+                yield return call.Syntax;
+                break;
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var local } }:
+                foreach (var operation in OperationTree.Root(lambda).DescendantsAndSelf())
+                {
+                    if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: ILocalReferenceOperation reference } invoke &&
+                        SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        yield return invoke.Syntax;
+                    }
+                }
+
+                break;
+        }
     }
 
     private static ImmutableDictionary<AccessPath, StartFact> Transfer(
@@ -132,6 +198,18 @@ internal static class StartedInstances
             return state;
         }
 
+        var isWrapperStart = starts.TryGetWrapperStart(invocation, out var startedField);
+        state = KillWrappersUsedBy(state, invocation, isWrapperStart ? startedField : null, captures);
+        if (isWrapperStart)
+        {
+            if (TryGetWrapperKey(invocation.Instance, startedField, captures, out var wrapper) && !state.ContainsKey(wrapper))
+            {
+                state = state.SetItem(wrapper, new StartFact(invocation.Syntax, StartKind.Wrapper));
+            }
+
+            return state;
+        }
+
         if (state.IsEmpty)
         {
             return state;
@@ -167,6 +245,64 @@ internal static class StartedInstances
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// Any other call on a started wrapper, or one it is passed to, may stop it and make a new thread (<c>w.Stop()</c>):
+    /// its start is forgotten. Its own start method again keeps it (the same call starts the same thread).
+    /// Wrapper starts are keyed by the receiver and the started field (<c>w._thread</c>).
+    /// </summary>
+    private static ImmutableDictionary<AccessPath, StartFact> KillWrappersUsedBy(
+        ImmutableDictionary<AccessPath, StartFact> state, IInvocationOperation invocation, IFieldSymbol? startedField, FlowCaptures captures)
+    {
+        var hasWrapper = false;
+        foreach (var pair in state)
+        {
+            hasWrapper |= pair.Value.Kind == StartKind.Wrapper;
+        }
+
+        if (!hasWrapper)
+        {
+            return state;
+        }
+
+        var used = new List<IOperation?> { invocation.Instance };
+        foreach (var argument in invocation.Arguments)
+        {
+            used.Add(argument.Value);
+        }
+
+        foreach (var operand in used)
+        {
+            if (!TryGetPath(operand, captures, out var path))
+            {
+                continue;
+            }
+
+            foreach (var pair in state)
+            {
+                if (pair.Value.Kind == StartKind.Wrapper && pair.Key.Symbols.Length == path.Symbols.Length + 1 && pair.Key.StartsWith(path) &&
+                    !(operand == invocation.Instance && SymbolEqualityComparer.Default.Equals(pair.Key.Last, startedField)))
+                {
+                    state = state.Remove(pair.Key);
+                }
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>The key of a wrapper start: the receiver's path and the started field.</summary>
+    internal static bool TryGetWrapperKey(IOperation? receiver, IFieldSymbol field, FlowCaptures? captures, out AccessPath key)
+    {
+        key = default;
+        if (!(captures is null ? AccessPath.TryCreate(StartApi.Unwrap(receiver), out var path) : TryGetPath(receiver, captures, out path)))
+        {
+            return false;
+        }
+
+        key = AccessPath.FromSymbols(path.Symbols.Add(field));
+        return true;
     }
 
     private static ImmutableDictionary<AccessPath, StartFact> Kill(

@@ -219,7 +219,8 @@ internal sealed class ConsumerLoops
             {
                 result = result.Union(ConsumedUntilComplete(loop));
             }
-            else if (operation is IInvocationOperation call && IsParallelForEachOverConsumingEnumerable(call, out var consumed))
+            else if (operation is IInvocationOperation call &&
+                     (IsParallelForEachOverConsumingEnumerable(call, out var consumed) || IsAggregationOverConsumingEnumerable(call, out consumed)))
             {
                 result = result.Add(consumed);
             }
@@ -250,6 +251,42 @@ internal sealed class ConsumerLoops
 
         return ConsumesUntilComplete(call.Arguments[0].Value, out key);
     }
+
+    /// <summary>
+    /// A LINQ call that reads its whole source (<c>q.GetConsumingEnumerable().Sum()</c>, <c>.ToList()</c>, <c>.Count()</c>),
+    /// through lazy steps that pass every element on (<c>Select</c>, <c>Where</c>…): it ends only when the collection
+    /// is completed. Steps that may stop early (<c>Take</c>, <c>First</c>, <c>Any</c>) are not consumers.
+    /// </summary>
+    private bool IsAggregationOverConsumingEnumerable(IInvocationOperation call, out AccessPath key)
+    {
+        key = default;
+        if (!IsEnumerableCall(call, ReadsAll) ||
+            call.Parent is IArgumentOperation { Parent: IInvocationOperation outer } && IsEnumerableCall(outer, static _ => true))
+        {
+            // Only the outermost call of a chain is a consumer (its inner steps are lazy).
+            return false;
+        }
+
+        var source = call.Arguments[0].Value;
+        while (Strip(source) is IInvocationOperation step && IsEnumerableCall(step, PassesAll))
+        {
+            source = step.Arguments[0].Value;
+        }
+
+        return ConsumesUntilComplete(source, out key);
+    }
+
+    private bool IsEnumerableCall(IInvocationOperation call, System.Func<string, bool> name) =>
+        call.TargetMethod.ContainingType.Is(_api.Enumerable) && call.TargetMethod.IsExtensionMethod && !call.Arguments.IsEmpty &&
+        name(call.TargetMethod.Name);
+
+    private static bool ReadsAll(string name) => name is
+        "Sum" or "Count" or "LongCount" or "Min" or "Max" or "Average" or "Aggregate" or "Last" or "LastOrDefault" or
+        "ToList" or "ToArray" or "ToDictionary" or "ToHashSet" or "ToLookup" or "Reverse" or "SequenceEqual";
+
+    private static bool PassesAll(string name) => name is
+        "Select" or "Where" or "SelectMany" or "Cast" or "OfType" or "Distinct" or "OrderBy" or "OrderByDescending" or
+        "ThenBy" or "ThenByDescending" or "GroupBy" or "Skip" or "SkipWhile" or "Concat" or "Append" or "AsEnumerable";
 
     private IEnumerable<AccessPath> ConsumedUntilComplete(ILoopOperation loop)
     {

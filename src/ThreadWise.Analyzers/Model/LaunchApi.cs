@@ -53,6 +53,25 @@ internal sealed class LaunchApi
         Add(SymbolSets.Methods(Parallel, "For", "ForEach", "Invoke", "ForAsync", "ForEachAsync"), LaunchKind.ConcurrentWithItself);
         Add(SymbolSets.Constructors(ThreadingTimer), LaunchKind.ConcurrentWithItself);
 
+        var names = ImmutableHashSet.CreateBuilder<string>();
+        foreach (var method in _byMethod.Keys)
+        {
+            names.Add(method.MethodKind == MethodKind.Constructor ? method.ContainingType.Name : method.Name);
+        }
+
+        if (TimersTimerElapsed is not null)
+        {
+            names.Add(TimersTimerElapsed.Name);
+        }
+
+        if (ParallelEnumerable is not null)
+        {
+            // PLINQ operators are reached through AsParallel().
+            names.Add("AsParallel");
+        }
+
+        SyntaxNames = names.ToImmutable();
+
         if (ParallelEnumerable is not null)
         {
             foreach (var member in ParallelEnumerable.GetMembers())
@@ -68,6 +87,13 @@ internal sealed class LaunchApi
     }
 
     public INamedTypeSymbol? Parallel { get; }
+
+    /// <summary>
+    /// The names a launch is written with in source (<c>Thread</c>, <c>Task</c>, <c>Timer</c> for constructors; <c>Run</c>,
+    /// <c>StartNew</c>, <c>QueueUserWorkItem</c>, <c>ForEach</c>… for methods): code that mentions none of them (and no
+    /// target-typed <c>new(…)</c>) launches nothing, which a syntax walk can tell without binding.
+    /// </summary>
+    public ImmutableHashSet<string> SyntaxNames { get; }
 
     public INamedTypeSymbol? ParallelEnumerable { get; }
 

@@ -75,6 +75,9 @@ internal sealed class LockApi
         new(SymbolEqualityComparer.Default);
 
     private readonly ImmutableHashSet<IMethodSymbol> _waitOne;
+    private readonly ImmutableHashSet<IMethodSymbol> _monitorIsEntered;
+    private readonly Dictionary<IPropertySymbol, (LockPrimitive Primitive, LockMode Mode)> _heldProperties =
+        new(SymbolEqualityComparer.Default);
 
     public LockApi(Compilation compilation)
     {
@@ -130,6 +133,13 @@ internal sealed class LockApi
 
         Add(SymbolSets.Methods(SpinLock, "Enter", "TryEnter"), LockPrimitive.SpinLock, LockActionKind.TryAcquire);
         Add(SymbolSets.Methods(SpinLock, "Exit"), LockPrimitive.SpinLock, LockActionKind.Release);
+
+        _monitorIsEntered = SymbolSets.Methods(Monitor, "IsEntered");
+        AddHeldTest(SymbolSets.Property(ReaderWriterLockSlim, "IsReadLockHeld"), LockPrimitive.ReaderWriterLockSlim, LockMode.Read);
+        AddHeldTest(SymbolSets.Property(ReaderWriterLockSlim, "IsWriteLockHeld"), LockPrimitive.ReaderWriterLockSlim, LockMode.Write);
+        AddHeldTest(SymbolSets.Property(ReaderWriterLockSlim, "IsUpgradeableReadLockHeld"), LockPrimitive.ReaderWriterLockSlim, LockMode.UpgradeableRead);
+        AddHeldTest(SymbolSets.Property(Lock, "IsHeldByCurrentThread"), LockPrimitive.Lock, LockMode.Exclusive);
+        AddHeldTest(SymbolSets.Property(SpinLock, "IsHeldByCurrentThread"), LockPrimitive.SpinLock, LockMode.Exclusive);
     }
 
     public INamedTypeSymbol? Monitor { get; }
@@ -161,9 +171,7 @@ internal sealed class LockApi
         var method = invocation.TargetMethod.OriginalDefinition;
         if (_byMethod.TryGetValue(method, out var entry))
         {
-            var lockObject = entry.Primitive == LockPrimitive.Monitor
-                ? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null)
-                : invocation.Instance;
+            var lockObject = entry.Primitive == LockPrimitive.Monitor ? FirstParameterArgument(invocation) : invocation.Instance;
             action = new LockAction(entry.Primitive, entry.Kind, entry.Mode, lockObject);
             return true;
         }
@@ -186,6 +194,88 @@ internal sealed class LockApi
         return false;
     }
 
+    /// <summary>
+    /// Classifies a test of whether the current thread holds a lock (<c>rw.IsReadLockHeld</c>, <c>Monitor.IsEntered(o)</c>,
+    /// <c>lk.IsHeldByCurrentThread</c>): none of them throws, and each is true exactly while the lock is held.
+    /// </summary>
+    public bool TryGetHeldTest(IOperation? operation, out LockAction test)
+    {
+        switch (operation)
+        {
+            case IPropertyReferenceOperation property when _heldProperties.TryGetValue(property.Property.OriginalDefinition, out var entry):
+                test = new LockAction(entry.Primitive, LockActionKind.Acquire, entry.Mode, property.Instance);
+                return true;
+            case IInvocationOperation invocation when _monitorIsEntered.ContainsMethod(invocation.TargetMethod.OriginalDefinition) &&
+                                                      invocation.Arguments.Length == 1:
+                test = new LockAction(LockPrimitive.Monitor, LockActionKind.Acquire, LockMode.Exclusive, invocation.Arguments[0].Value);
+                return true;
+            default:
+                test = default;
+                return false;
+        }
+    }
+
+    /// <summary>The argument of the first parameter, wherever it is written (<c>Monitor.Enter(lockTaken: ref t, obj: o)</c>).</summary>
+    private static IOperation? FirstParameterArgument(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return argument.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>new Mutex(true)</c> / <c>new Mutex(initiallyOwned: true, name)</c>: the constructor acquires the mutex it creates
+    /// (for a named mutex with <c>out createdNew</c>, only when it was created: a try-acquire whose flag is that local).
+    /// The lock object is where the new mutex is stored (<paramref name="target"/>).
+    /// </summary>
+    public bool TryGetCreationAcquire(IObjectCreationOperation creation, out LockActionKind kind, out IOperation? target)
+    {
+        kind = LockActionKind.Acquire;
+        target = null;
+        if (!creation.Type.Is(Mutex) || creation.Constructor is null)
+        {
+            return false;
+        }
+
+        var owned = false;
+        foreach (var argument in creation.Arguments)
+        {
+            if (argument.Parameter is { Name: "initiallyOwned" })
+            {
+                owned = argument.Value.ConstantValue is { HasValue: true, Value: true };
+            }
+            else if (argument.Parameter is { RefKind: RefKind.Out })
+            {
+                kind = LockActionKind.TryAcquire;
+            }
+        }
+
+        if (!owned)
+        {
+            return false;
+        }
+
+        IOperation current = creation;
+        while (current.Parent is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
+        {
+            current = current.Parent;
+        }
+
+        target = current.Parent switch
+        {
+            ISimpleAssignmentOperation assignment when assignment.Value == current => assignment.Target,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator,
+            _ => null,
+        };
+        return target is not null;
+    }
+
     /// <summary>True for the types whose instances are locks (used to tell a lock field from a data field).</summary>
     public bool IsLockType(ITypeSymbol? type) =>
         type.Is(Lock) || type.InheritsFromOrEquals(SemaphoreSlim) || type.InheritsFromOrEquals(Semaphore) ||
@@ -196,6 +286,14 @@ internal sealed class LockApi
         foreach (var m in methods)
         {
             Add(m, primitive, kind, mode);
+        }
+    }
+
+    private void AddHeldTest(IPropertySymbol? property, LockPrimitive primitive, LockMode mode)
+    {
+        if (property is not null)
+        {
+            _heldProperties[property.OriginalDefinition] = (primitive, mode);
         }
     }
 

@@ -40,6 +40,13 @@ internal readonly struct LockIdentity : IEquatable<LockIdentity>
             return true;
         }
 
+        if (lockObject is IVariableDeclaratorOperation { Symbol: var local })
+        {
+            // var m = new Mutex(true): the declared local.
+            identity = new LockIdentity(action.Primitive, action.Mode, AccessPath.FromSymbols(System.Collections.Immutable.ImmutableArray.Create<ISymbol>(local)), isThis: false);
+            return true;
+        }
+
         if (AccessPath.TryCreate(lockObject, out var path))
         {
             identity = new LockIdentity(action.Primitive, action.Mode, path, isThis: false);

@@ -9,7 +9,8 @@ namespace ThreadWise.Analyzers.Model;
 /// Counted: calls (methods, delegates, local functions, indexers, user-defined operators and conversions), awaits,
 /// object and computed-size array creation, array element access, casts that can fail, integer division by a
 /// non-constant, checked arithmetic and every dynamic operation. Not counted: reads and writes of locals and fields,
-/// constants, plain property accesses (<c>list.Count</c>), unchecked arithmetic, lambda creation, and the lock,
+/// constants, plain property accesses (<c>list.Count</c>), unchecked arithmetic, lambda creation, an object creation
+/// whose constructor is known not to throw (<see cref="QuietConstructors"/>), and the lock,
 /// <c>Interlocked</c> and <c>Volatile</c> calls themselves (they do not throw in correct code, except a lock wait
 /// that takes a <c>CancellationToken</c>).
 /// </summary>
@@ -18,12 +19,16 @@ internal sealed class LockRegionFacts
     private readonly LockApi _locks;
     private readonly INamedTypeSymbol? _cancellationToken;
     private readonly System.Collections.Immutable.ImmutableHashSet<IMethodSymbol> _configureAwait;
+    private readonly QuietConstructors _quietConstructors;
+    private readonly System.Func<IOperation, bool> _canThrowInConstructor;
 
     public LockRegionFacts(Compilation compilation, LockApi locks)
     {
         _locks = locks;
         _cancellationToken = WellKnownTypes.Get(compilation, "System.Threading.CancellationToken");
         Exception = WellKnownTypes.Get(compilation, "System.Exception");
+        _quietConstructors = new QuietConstructors(compilation);
+        _canThrowInConstructor = CanThrowShallow;
         _configureAwait = SymbolSets.Union(
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "System.Threading.Tasks.Task"), "ConfigureAwait"),
             SymbolSets.Methods(WellKnownTypes.Get(compilation, "System.Threading.Tasks.Task`1"), "ConfigureAwait"),
@@ -54,7 +59,14 @@ internal sealed class LockRegionFacts
     /// <summary><c>System.Exception</c>: a <c>catch (Exception)</c> catches everything.</summary>
     public INamedTypeSymbol? Exception { get; }
 
-    public bool CanThrow(IOperation operation)
+    /// <param name="model">The semantic model of the operation's file, to read a constructor declared there.</param>
+    public bool CanThrow(IOperation operation, SemanticModel? model = null) =>
+        operation is IObjectCreationOperation creation
+            ? !_quietConstructors.CannotThrow(creation, model, _canThrowInConstructor)
+            : CanThrowShallow(operation);
+
+    /// <summary>Like <see cref="CanThrow"/>, but every object creation can throw (a constructor's own body is read once, not its callees').</summary>
+    private bool CanThrowShallow(IOperation operation)
     {
         switch (operation)
         {
@@ -103,6 +115,11 @@ internal sealed class LockRegionFacts
         var locks = _locks;
         var type = invocation.TargetMethod.ContainingType;
         if (type.Is(locks.Interlocked) || type.Is(locks.Volatile))
+        {
+            return true;
+        }
+
+        if (locks.TryGetHeldTest(invocation, out _))
         {
             return true;
         }

@@ -12,6 +12,9 @@ internal enum StartKind
     /// <summary>A task returned by <c>Task.Run</c>, <c>StartNew</c>, <c>ContinueWith</c> or an async method: already started.</summary>
     HotTask,
     Process,
+
+    /// <summary>A wrapper's method that starts a thread or task held in a field of the instance (see <see cref="WrapperStarts"/>).</summary>
+    Wrapper,
 }
 
 /// <summary>
@@ -27,6 +30,27 @@ internal sealed class StartApi
         Model = model;
         ThreadStateUnstarted = EnumField(WellKnownTypes.Get(model.Compilation, "System.Threading.ThreadState"), "Unstarted");
         TaskStatusCreated = EnumField(WellKnownTypes.Get(model.Compilation, "System.Threading.Tasks.TaskStatus"), "Created");
+        _wrappers = new WrapperStarts(model);
+    }
+
+    private readonly WrapperStarts _wrappers;
+
+    /// <summary>
+    /// Recognizes a call of a wrapper's method that starts the thread or task in one of the receiver's fields each time
+    /// (<c>worker.Start()</c> where <c>Start() =&gt; _thread.Start()</c>); <paramref name="field"/> is that field.
+    /// </summary>
+    public bool TryGetWrapperStart(IInvocationOperation invocation, out IFieldSymbol field)
+    {
+        field = null!;
+        if (invocation.Instance is null or IInstanceReferenceOperation || invocation.TargetMethod.IsStatic ||
+            Model.Threads.IsThread(invocation.TargetMethod.ContainingType) || Model.Tasks.IsTask(invocation.TargetMethod.ContainingType) ||
+            _wrappers.StartedField(invocation.TargetMethod) is not { } started)
+        {
+            return false;
+        }
+
+        field = started;
+        return true;
     }
 
     public ThreadingModel Model { get; }

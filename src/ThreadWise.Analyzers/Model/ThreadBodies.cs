@@ -19,7 +19,24 @@ internal sealed class ThreadBodies
 {
     private readonly ThreadingModel _model;
     private readonly ConcurrentDictionary<INamedTypeSymbol, TypeThreadBodies> _cache = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableHashSet<string>> _names = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<INamedTypeSymbol, LaunchSyntax> _syntax = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// What a syntax walk of one type tells: the members that may launch or start something (the only ones worth
+    /// binding) and the names those launching members could run.
+    /// </summary>
+    private sealed class LaunchSyntax
+    {
+        public LaunchSyntax(ImmutableHashSet<string> names, ImmutableHashSet<SyntaxNode> members)
+        {
+            Names = names;
+            Members = members;
+        }
+
+        public ImmutableHashSet<string> Names { get; }
+
+        public ImmutableHashSet<SyntaxNode> Members { get; }
+    }
 
     private const int MaxDepth = 64;
 
@@ -41,7 +58,8 @@ internal sealed class ThreadBodies
         switch (creation.Target)
         {
             case IMethodReferenceOperation reference:
-                receiver = reference.Instance;
+                // A local function has no receiver (the operation tree gives a non-static one an implicit `this`).
+                receiver = reference.Method.MethodKind == MethodKind.LocalFunction ? null : reference.Instance;
                 return reference.Method;
             case IAnonymousFunctionOperation { Body: { } body }:
                 IInvocationOperation? only = null;
@@ -75,8 +93,10 @@ internal sealed class ThreadBodies
 
     /// <summary>
     /// A cheap test before <see cref="Get"/>: true when <paramref name="type"/> or one of its base types declared in
-    /// source names <paramref name="methodName"/> in its own code (a body must be referenced to be launched). It reads
-    /// syntax only, so calls on types that never mention the method cost no binding of their files.
+    /// source both mentions a launch (<see cref="LaunchApi.SyntaxNames"/>, or a target-typed <c>new(…)</c>) and names
+    /// <paramref name="methodName"/> where a launch could run it: as a method group (<c>new Thread(Run)</c>) or inside a
+    /// lambda (<c>() =&gt; Run()</c>). It reads syntax only, once per type, so calls on the many types that launch
+    /// nothing cost no binding of their files.
     /// </summary>
     public bool MayLaunch(INamedTypeSymbol type, string methodName, CancellationToken cancellationToken)
     {
@@ -88,26 +108,97 @@ internal sealed class ThreadBodies
                 continue;
             }
 
-            if (!_names.TryGetValue(current, out var names))
+            if (SyntaxOf(current, cancellationToken).Names.Contains(methodName))
             {
-                var builder = ImmutableHashSet.CreateBuilder<string>();
-                foreach (var reference in current.DeclaringSyntaxReferences)
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private LaunchSyntax SyntaxOf(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        _syntax.TryGetValue(type, out var cached) ? cached : _syntax.GetOrAdd(type, ReadSyntax(type, cancellationToken));
+
+    /// <summary>
+    /// Per member of the type: does it mention a launch (<see cref="LaunchApi.SyntaxNames"/>, a target-typed <c>new(…)</c>)
+    /// or a <c>Start</c>? Those are the members to bind; the names that launching members use as method groups or
+    /// inside lambdas are what the type could run on a thread.
+    /// </summary>
+    private LaunchSyntax ReadSyntax(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var launches = _model.Launches.SyntaxNames;
+        var names = ImmutableHashSet.CreateBuilder<string>();
+        var members = ImmutableHashSet.CreateBuilder<SyntaxNode>();
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+            {
+                continue;
+            }
+
+            foreach (var member in declaration.Members)
+            {
+                if (member is BaseTypeDeclarationSyntax)
                 {
-                    foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                    continue;
+                }
+
+                var launchesHere = false;
+                var startsHere = false;
+                var used = new List<string>();
+                foreach (var node in member.DescendantNodes())
+                {
+                    switch (node)
                     {
-                        if (node is IdentifierNameSyntax name)
-                        {
-                            builder.Add(name.Identifier.ValueText);
-                        }
+                        case ImplicitObjectCreationExpressionSyntax:
+                            launchesHere = true;
+                            break;
+                        case SimpleNameSyntax name:
+                            var text = name.Identifier.ValueText;
+                            launchesHere |= launches.Contains(text);
+                            startsHere |= text is "Start" or "RunSynchronously";
+                            if (IsDelegateUse(name))
+                            {
+                                used.Add(text);
+                            }
+
+                            break;
                     }
                 }
 
-                names = _names.GetOrAdd(current, builder.ToImmutable());
-            }
+                if (launchesHere)
+                {
+                    names.UnionWith(used);
+                }
 
-            if (names.Contains(methodName))
+                if (launchesHere || startsHere)
+                {
+                    members.Add(member);
+                }
+            }
+        }
+
+        return new LaunchSyntax(names.ToImmutable(), members.ToImmutable());
+    }
+
+    /// <summary>A name not called right there (a method group: <c>Run</c>, <c>this.Run</c>), or any name inside a lambda.</summary>
+    private static bool IsDelegateUse(SimpleNameSyntax name)
+    {
+        SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        if (expression.Parent is not InvocationExpressionSyntax invocation || invocation.Expression != expression)
+        {
+            return true;
+        }
+
+        foreach (var ancestor in name.Ancestors())
+        {
+            switch (ancestor)
             {
-                return true;
+                case AnonymousFunctionExpressionSyntax:
+                    return true;
+                case MemberDeclarationSyntax:
+                    return false;
             }
         }
 
@@ -150,13 +241,25 @@ internal sealed class ThreadBodies
                 continue;
             }
 
+            var relevant = SyntaxOf(type, cancellationToken).Members;
+            if (!System.Linq.Enumerable.Any(declaration.Members, relevant.Contains))
+            {
+                continue;
+            }
+
             var model = current is not null && current.SyntaxTree == declaration.SyntaxTree
                 ? current
-#pragma warning disable RS1030 // Computed once per type and cached for the compilation; the type is declared in another file.
+#pragma warning disable RS1030 // Only the members that mention a launch or a start, once per type, cached for the compilation.
                 : _model.Compilation.GetSemanticModel(declaration.SyntaxTree);
 #pragma warning restore RS1030
             foreach (var member in declaration.Members)
             {
+                if (!relevant.Contains(member))
+                {
+                    // Mentions no launch and no Start: nothing to collect, nothing to bind.
+                    continue;
+                }
+
                 foreach (var (body, symbol) in Bodies(member, model, cancellationToken))
                 {
                     if (symbol is not null && model.GetOperation(body, cancellationToken) is { } operation)

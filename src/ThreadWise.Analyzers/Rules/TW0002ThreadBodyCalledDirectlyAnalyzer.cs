@@ -349,7 +349,7 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         var instance = StartApi.Unwrap(call.Instance);
         return bodyReceiver switch
         {
-            null => instance is null,
+            null => instance is null || body.MethodKind == MethodKind.LocalFunction,
             IInstanceReferenceOperation => instance is IInstanceReferenceOperation,
             _ => receiverPath is { } path && AccessPath.TryCreate(instance, out var called) && called.Equals(path),
         };

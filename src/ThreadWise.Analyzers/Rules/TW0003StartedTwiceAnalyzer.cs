@@ -53,6 +53,11 @@ public sealed class TW0003StartedTwiceAnalyzer : DiagnosticAnalyzer
         var invocation = (IInvocationOperation)context.Operation;
         if (!starts.TryGetStart(invocation, out var kind))
         {
+            if (starts.TryGetWrapperStart(invocation, out var field))
+            {
+                AnalyzeWrapperStart(context, invocation, field, starts);
+            }
+
             return;
         }
 
@@ -71,7 +76,8 @@ public sealed class TW0003StartedTwiceAnalyzer : DiagnosticAnalyzer
 
         var site = invocation.Syntax;
         var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
-        var fact = StartedInstances.FindStartReaching(graph, starts, path, site, context.CancellationToken);
+        var fact = StartedInstances.FindStartReaching(graph, starts, path, site, context.CancellationToken) ??
+                   StartedInstances.FindStartReachingInvokedLambda(graph, starts, path, invocation, context.CancellationToken);
         if (fact is null || StartGuards.IsGuarded(invocation, path, fact.Value.Kind, starts) ||
             (fact.Value.Site == site && StartGuards.IsConditionalInLoop(invocation, path)))
         {
@@ -81,7 +87,30 @@ public sealed class TW0003StartedTwiceAnalyzer : DiagnosticAnalyzer
         Report(context, invocation, path.Display, fact.Value);
     }
 
-    private static void Report(OperationAnalysisContext context, IInvocationOperation invocation, string name, StartFact fact)
+    /// <summary><c>w.Start(); w.Start();</c> where <c>Start()</c> starts the thread in one of <c>w</c>'s fields each time.</summary>
+    private static void AnalyzeWrapperStart(OperationAnalysisContext context, IInvocationOperation invocation, IFieldSymbol field, StartApi starts)
+    {
+        if (!StartedInstances.TryGetWrapperKey(invocation.Instance, field, null, out var key) ||
+            !AccessPath.TryCreate(StartApi.Unwrap(invocation.Instance), out var receiver))
+        {
+            return;
+        }
+
+        var site = invocation.Syntax;
+        var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
+        var fact = StartedInstances.FindStartReaching(graph, starts, key, site, context.CancellationToken);
+        if (fact is null || StartGuards.IsGuarded(invocation, receiver, StartKind.Wrapper, starts) ||
+            (fact.Value.Site == site && StartGuards.IsConditionalInLoop(invocation, receiver)))
+        {
+            return;
+        }
+
+        Report(context, invocation, receiver.Display, fact.Value,
+            $"'{invocation.TargetMethod.ContainingType.Name}.{invocation.TargetMethod.Name}()' starts the thread in '{field.Name}' each time, and a thread can be started only once, so this throws " +
+            (starts.Model.Threads.IsThread(field.Type) ? "ThreadStateException" : "InvalidOperationException") + "; create a new instance for each start");
+    }
+
+    private static void Report(OperationAnalysisContext context, IInvocationOperation invocation, string name, StartFact fact, string? reason = null)
     {
         var site = invocation.Syntax;
         var line = fact.Site.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
@@ -90,7 +119,7 @@ public sealed class TW0003StartedTwiceAnalyzer : DiagnosticAnalyzer
             : fact.Kind == StartKind.HotTask
                 ? $"by the call at line {line} that created it"
                 : $"at line {line}";
-        var why = fact.Kind switch
+        var why = reason ?? fact.Kind switch
         {
             StartKind.Thread => "a thread can be started only once, so this throws ThreadStateException; create a new Thread for each start",
             StartKind.Task => "a task can be started only once, so this throws InvalidOperationException; create a new Task for each start",

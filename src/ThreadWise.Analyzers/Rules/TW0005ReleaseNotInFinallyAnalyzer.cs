@@ -46,6 +46,10 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
 
             var facts = new LockRegionFacts(start.Compilation, locks);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, facts), OperationKind.Invocation);
+            if (locks.Mutex is not null)
+            {
+                start.RegisterOperationAction(c => AnalyzeCreation(c, facts), OperationKind.ObjectCreation);
+            }
         });
     }
 
@@ -66,14 +70,32 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        // Cheap answers first, on the operation tree: most code releases in a finally that starts right after the
-        // acquisition (or encloses it), and a body that never releases this lock hands it off. Only the rest needs a graph.
-        if (IsCoveredByFinally(invocation, identity, facts.Locks) || !BodyReleases(invocation, identity, facts.Locks))
+        Analyze(context, invocation, action, identity, facts);
+    }
+
+    /// <summary><c>var m = new Mutex(true);</c>: the constructor acquires the mutex it creates.</summary>
+    private static void AnalyzeCreation(OperationAnalysisContext context, LockRegionFacts facts)
+    {
+        var creation = (IObjectCreationOperation)context.Operation;
+        if (!facts.Locks.TryGetCreationAcquire(creation, out var kind, out var target) ||
+            !LockIdentity.TryCreate(new LockAction(LockPrimitive.Mutex, kind, LockMode.Exclusive, target), out var identity))
         {
             return;
         }
 
-        var site = invocation.Syntax;
+        Analyze(context, creation, new LockAction(LockPrimitive.Mutex, kind, LockMode.Exclusive, target), identity, facts);
+    }
+
+    private static void Analyze(OperationAnalysisContext context, IOperation acquire, LockAction action, LockIdentity identity, LockRegionFacts facts)
+    {
+        // Cheap answers first, on the operation tree: most code releases in a finally that starts right after the
+        // acquisition (or encloses it), and a body that never releases this lock hands it off. Only the rest needs a graph.
+        if (IsCoveredByFinally(acquire, identity, facts.Locks) || !BodyReleases(acquire, identity, facts.Locks))
+        {
+            return;
+        }
+
+        var site = acquire.Syntax;
         var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
         if (HeldLockPaths.FindLeak(graph, site, action, identity, facts, context.CancellationToken) is not { } leak)
         {
@@ -93,7 +115,7 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
     /// True when every path from the acquisition runs a <c>finally</c> that releases the lock: the acquisition is in the
     /// <c>try</c> block of such a statement, or it is a statement of its own immediately followed by one.
     /// </summary>
-    private static bool IsCoveredByFinally(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
+    private static bool IsCoveredByFinally(IOperation invocation, LockIdentity identity, LockApi locks)
     {
         IOperation child = invocation;
         for (var current = invocation.Parent; current is not null; child = current, current = current.Parent)
@@ -102,12 +124,12 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
             {
                 case IAnonymousFunctionOperation or ILocalFunctionOperation:
                     return false;
-                case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body && Releases(handler, identity, locks):
+                case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body && Releases(handler, invocation, identity, locks):
                     return true;
-                case IExpressionStatementOperation statement when statement.Parent is IBlockOperation block && IsWholeStatement(statement, invocation):
-                    var index = block.Operations.IndexOf(statement);
+                case IExpressionStatementOperation or IVariableDeclarationGroupOperation when current.Parent is IBlockOperation block && IsWholeStatement(current, invocation):
+                    var index = block.Operations.IndexOf(current);
                     if (index + 1 < block.Operations.Length &&
-                        block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, identity, locks))
+                        block.Operations[index + 1] is ITryOperation { Finally: { } next } && Releases(next, invocation, identity, locks))
                     {
                         return true;
                     }
@@ -119,10 +141,22 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary><c>Monitor.Enter(o);</c>, <c>await sem.WaitAsync();</c>, <c>await sem.WaitAsync().ConfigureAwait(false);</c>.</summary>
-    private static bool IsWholeStatement(IExpressionStatementOperation statement, IInvocationOperation invocation)
+    /// <summary><c>Monitor.Enter(o);</c>, <c>await sem.WaitAsync();</c>, <c>await sem.WaitAsync().ConfigureAwait(false);</c>, <c>var m = new Mutex(true);</c>.</summary>
+    private static bool IsWholeStatement(IOperation statement, IOperation invocation)
     {
-        var value = statement.Operation;
+        if (statement is IVariableDeclarationGroupOperation group)
+        {
+            return invocation is IObjectCreationOperation && group.Declarations.Length == 1 &&
+                   group.Declarations[0].Declarators.Length == 1 &&
+                   group.Declarations[0].Declarators[0].Initializer?.Value is { } initial && StartApiUnwrap(initial) == invocation;
+        }
+
+        var value = ((IExpressionStatementOperation)statement).Operation;
+        if (value is ISimpleAssignmentOperation assignment && invocation is IObjectCreationOperation)
+        {
+            return StartApiUnwrap(assignment.Value) == invocation;
+        }
+
         while (value is IAwaitOperation or IInvocationOperation { Instance: not null } && value != invocation)
         {
             value = value is IAwaitOperation await ? await.Operation : ((IInvocationOperation)value).Instance;
@@ -135,7 +169,7 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
     /// True when the body that contains <paramref name="invocation"/> releases the lock itself and does not hand it to
     /// a lambda or local function (<c>sem.Wait(); Task.Run(() => { …; sem.Release(); });</c>: released on another thread).
     /// </summary>
-    private static bool BodyReleases(IInvocationOperation invocation, LockIdentity identity, LockApi locks)
+    private static bool BodyReleases(IOperation invocation, LockIdentity identity, LockApi locks)
     {
         IOperation root = invocation;
         while (root.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
@@ -168,7 +202,14 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         return direct;
     }
 
-    private static bool Releases(IOperation root, LockIdentity identity, LockApi locks)
+    private static IOperation StartApiUnwrap(IOperation operation) => StartApi.Unwrap(operation)!;
+
+    /// <summary>
+    /// True when <paramref name="root"/> (a finally handler) releases the lock unconditionally, or under a test that
+    /// says the lock is held (the acquisition's <c>ref</c> flag, <c>Monitor.IsEntered(o)</c>). A release under another
+    /// condition (<c>if (flag)</c>) is left to the flow analysis, which knows which conditions say whether the lock is held.
+    /// </summary>
+    private static bool Releases(IOperation root, IOperation acquire, LockIdentity identity, LockApi locks)
     {
         var stack = new System.Collections.Generic.Stack<IOperation>();
         stack.Push(root);
@@ -182,10 +223,40 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
 
             foreach (var child in current.ChildOperations)
             {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                if (child is IConditionalOperation { WhenTrue: var whenTrue } conditional && SaysHeld(conditional.Condition, acquire, identity, locks))
+                {
+                    stack.Push(whenTrue);
+                }
+                else if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation or IConditionalOperation or ILoopOperation or
+                    ISwitchOperation or IConditionalAccessOperation or ITryOperation or ICoalesceOperation))
                 {
                     stack.Push(child);
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>taken</c> passed by <c>ref</c> to the acquisition, or a test that the current thread holds this lock.</summary>
+    private static bool SaysHeld(IOperation condition, IOperation acquire, LockIdentity identity, LockApi locks)
+    {
+        if (locks.TryGetHeldTest(condition, out var test))
+        {
+            return LockIdentity.TryCreate(test, out var tested) && tested.Equals(identity);
+        }
+
+        if (condition is not ILocalReferenceOperation { Local: var flag } || acquire is not IInvocationOperation invocation)
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind == RefKind.Ref && argument.Value is ILocalReferenceOperation passed &&
+                SymbolEqualityComparer.Default.Equals(passed.Local, flag))
+            {
+                return true;
             }
         }
 

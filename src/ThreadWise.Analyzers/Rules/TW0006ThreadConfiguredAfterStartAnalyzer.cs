@@ -60,7 +60,8 @@ public sealed class TW0006ThreadConfiguredAfterStartAnalyzer : DiagnosticAnalyze
 
         var site = context.Operation.Syntax;
         var graph = ControlFlowGraphs.FindGraphContaining(context.GetControlFlowGraph(), site, context.CancellationToken);
-        if (StartedInstances.FindStartReaching(graph, starts, path, site, context.CancellationToken) is not { Kind: StartKind.Thread } fact)
+        if ((StartedInstances.FindStartReaching(graph, starts, path, site, context.CancellationToken) ??
+             StartedInstances.FindStartReachingInvokedLambda(graph, starts, path, context.Operation, context.CancellationToken)) is not { Kind: StartKind.Thread } fact)
         {
             return;
         }

@@ -27,6 +27,16 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: "true" when calling the completion a second time is harmless (<c>CompleteAdding</c>, a block's <c>Complete</c>, <c>TryComplete</c>).</summary>
     internal const string RepeatableProperty = "Repeatable";
 
+    /// <summary>
+    /// Diagnostic property: "true" when no completion call exists at all (the body creates the collection and never
+    /// completes it). The fix then inserts <c>{Receiver}.{Method}();</c> as a statement right before the statement of
+    /// the wait (the diagnostic's location); there is no completion call to move.
+    /// </summary>
+    internal const string MissingProperty = "Missing";
+
+    /// <summary>Diagnostic property (with <see cref="MissingProperty"/>): the receiver of the completion to insert, as code (<c>q</c>, <c>ch.Writer</c>).</summary>
+    internal const string ReceiverProperty = "Receiver";
+
     internal const string WaitKind = "Wait";
     internal const string AddKind = "Add";
 
@@ -57,18 +67,21 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
             var loops = new ConsumerLoops(model.Completions, model.Launches, model.Tasks);
             start.RegisterOperationBlockStartAction(blockStart =>
             {
-                // Most bodies complete nothing: flag a completion call as the driver visits invocations, and only
-                // then walk the body and build its control-flow graphs.
+                // Most bodies neither complete nor create a completable: flag a completion call or a creation as the
+                // driver visits invocations and creations, and only then walk the body and build its control-flow graphs.
                 var seen = new CompletionSeen();
                 blockStart.RegisterOperationAction(
                     c =>
                     {
-                        if (!seen.Value && model.Completions.Classify((IInvocationOperation)c.Operation, out _) == CompletionRole.Complete)
+                        if (!seen.Value &&
+                            ((c.Operation is IInvocationOperation invocation && model.Completions.Classify(invocation, out _) == CompletionRole.Complete) ||
+                             LocalCompletables.IsCreation(c.Operation, model.Completions)))
                         {
                             seen.Value = true;
                         }
                     },
-                    OperationKind.Invocation);
+                    OperationKind.Invocation,
+                    OperationKind.ObjectCreation);
                 blockStart.RegisterOperationBlockEndAction(c =>
                 {
                     if (seen.Value)
@@ -80,7 +93,7 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    /// <summary>Set once a body is seen to call a completion method (read after the body's operations were visited).</summary>
+    /// <summary>Set once a body is seen to call a completion method or create a completable (read after the body's operations were visited).</summary>
     private sealed class CompletionSeen
     {
         public volatile bool Value;
@@ -91,7 +104,16 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
         foreach (var block in context.OperationBlocks)
         {
             if (block is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) ||
-                block.SemanticModel is not { } semanticModel || !HasCompletion(block, model.Completions))
+                block.SemanticModel is not { } semanticModel)
+            {
+                continue;
+            }
+
+            // A body that completes nothing matters only when it creates a completable and launches something (its
+            // consumers), or creates a block or pool (which runs its own).
+            var hasCompletion = HasCompletion(block, model.Completions);
+            var local = hasCompletion || HasLaunch(block, model.Launches, model.Completions) ? LocalCompletables.Collect(block, model.Completions) : ImmutableHashSet<AccessPath>.Empty;
+            if (local.IsEmpty && !hasCompletion)
             {
                 continue;
             }
@@ -107,9 +129,23 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
                 explicitlyIn[graph] = explicitly;
             }
 
+            var reported = new HashSet<Location>();
+            void report(Diagnostic diagnostic)
+            {
+                reported.Add(diagnostic.Location);
+                context.ReportDiagnostic(diagnostic);
+            }
+
+            // Created here, never let out, and completed by nothing in this body: no call anywhere can complete it.
+            var missing = local;
             foreach (var graph in graphs)
             {
-                var universe = explicitlyIn[graph];
+                missing = missing.Except(mayIn[graph]);
+            }
+
+            foreach (var graph in graphs)
+            {
+                var universe = explicitlyIn[graph].Union(missing);
                 if (universe.IsEmpty)
                 {
                     continue;
@@ -125,10 +161,37 @@ public sealed class TW0007WaitBeforeCompletionAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                var flow = new CompletionFlow(graph, model, loops, consumers, semanticModel, universe, elsewhere);
-                flow.Report(context.ReportDiagnostic, context.CancellationToken);
+                var flow = new CompletionFlow(graph, model, loops, consumers, semanticModel, universe, elsewhere, missing);
+                flow.Report(report, context.CancellationToken);
+            }
+
+            SwitchBreakCompletions.Report(block, model.Completions, reported, context.ReportDiagnostic);
+        }
+    }
+
+    private static bool HasLaunch(IOperation block, LaunchApi launches, CompletionApi completions)
+    {
+        foreach (var operation in block.DescendantsAndSelf())
+        {
+            if (operation is IObjectCreationOperation { Type: var created } && !created.Is(completions.BlockingCollection) &&
+                LocalCompletables.IsCreation(operation, completions))
+            {
+                return true;
+            }
+
+            var method = operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            if (method is not null && launches.TryGetLaunch(method, out _))
+            {
+                return true;
             }
         }
+
+        return false;
     }
 
     private static bool HasCompletion(IOperation block, CompletionApi api)

@@ -807,8 +807,10 @@ public class TW0007WaitBeforeCompletionTests
     }
 
     [Fact]
-    public Task NoDiagnostic_NoCompletionInTheMethod_OrAnotherCollection()
+    public Task Reports_NoCompletionInTheMethod_WhenAnotherCollectionIsCompleted()
     {
+        // Issue 13: a local collection that nothing completes hangs its consumers (was silent before); a field's
+        // consumers, started in another method, are not judged here.
         const string source = """
             class C
             {
@@ -824,12 +826,12 @@ public class TW0007WaitBeforeCompletionTests
                     var queue = new BlockingCollection<int>();
                     var other = new BlockingCollection<int>();
                     var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { } });
-                    consumer.Wait();
+                    {|#0:consumer.Wait()|};
                     other.CompleteAdding();
                 }
             }
             """;
-        return Silent(source);
+        return Reports(source, TW0007WaitBeforeCompletionShapeTests.Missing("queue", "queue.CompleteAdding()"));
     }
 
     [Fact]
