@@ -161,6 +161,23 @@ public class LiveAnalysisTests
             }
             """
         },
+        {
+            "TW0019",
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                private readonly object _gate = new object();
+                async Task M()
+                {
+                    Monitor.Enter(_gate);
+                    try { await Task.Delay(1); }
+                    finally { Monitor.Exit(_gate); }
+                }
+            }
+            """
+        },
     };
 
     [Theory]
