@@ -162,6 +162,22 @@ public class LiveAnalysisTests
             """
         },
         {
+            "TW0009",
+            """
+            using System.Threading;
+            class C
+            {
+                private readonly object _gate = new object();
+                private bool _ready;
+                public void Set()
+                {
+                    _ready = true;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+            """
+        },
+        {
             "TW0019",
             """
             using System.Threading;
