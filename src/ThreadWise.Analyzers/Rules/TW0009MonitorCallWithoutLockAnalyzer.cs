@@ -43,6 +43,11 @@ public sealed class TW0009MonitorCallWithoutLockAnalyzer : DiagnosticAnalyzer
 
             start.RegisterSymbolStartAction(symbolStart =>
             {
+                if (!MentionsASignal((INamedTypeSymbol)symbolStart.Symbol, symbolStart.CancellationToken))
+                {
+                    return;
+                }
+
                 var bodies = new ConcurrentBag<(ISymbol Owner, IOperation Block)>();
                 symbolStart.RegisterOperationBlockAction(block =>
                 {
@@ -56,5 +61,23 @@ public sealed class TW0009MonitorCallWithoutLockAnalyzer : DiagnosticAnalyzer
                         .Run(diagnostic => end.ReportDiagnostic(diagnostic)));
             }, SymbolKind.NamedType);
         });
+    }
+
+    /// <summary>A cheap look at the type's text first: a type that never names Wait, Pulse or PulseAll has nothing to report.</summary>
+    private static bool MentionsASignal(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
+            {
+                if (token.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken &&
+                    token.ValueText is "Wait" or "Pulse" or "PulseAll")
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }
