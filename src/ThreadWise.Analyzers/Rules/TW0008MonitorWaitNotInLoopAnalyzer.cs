@@ -1,0 +1,202 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0008: <c>if (cond) Monitor.Wait(x);</c> where <c>cond</c> reads shared state and nothing tests it again after the
+/// thread wakes (no enclosing loop, no exit from the <c>if</c>, no later test of the same state): the code goes on
+/// on a stale predicate when another waiter came first, a pulse was meant for another condition, or a timed wait
+/// timed out. One invocation at a time, on the operation tree.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property present when <c>if</c> → <c>while</c> is a safe rewrite (no else, only the untimed wait).</summary>
+    public const string CanLoopProperty = "CanLoop";
+
+    internal static readonly DiagnosticDescriptor Rule = RuleDescriptors.Create(
+        RuleIds.MonitorWaitNotInLoop,
+        title: "Monitor.Wait guarded by an if instead of a loop",
+        messageFormat: "'Monitor.Wait' is guarded by 'if ({0})', which is not tested again after waking: another thread may have made it true again; wait in a 'while' loop",
+        RuleCategories.Locking,
+        DiagnosticSeverity.Warning,
+        description: "A thread returning from Monitor.Wait only knows that something changed: another waiter may have taken " +
+                     "the item, the pulse may have been meant for another condition, or a timed wait may have timed out. " +
+                     "Wait in a while loop that re-tests the condition.");
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            var waits = SymbolSets.Methods(ThreadingModel.Get(start.Compilation).Locks.Monitor, "Wait");
+            if (waits.IsEmpty)
+            {
+                return;
+            }
+
+            start.RegisterOperationAction(c => Analyze(c, waits), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, ImmutableHashSet<IMethodSymbol> waits)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        if (!waits.ContainsMethod(invocation.TargetMethod) || invocation.Parent is not IExpressionStatementOperation statement)
+        {
+            return;
+        }
+
+        var body = statement.Parent is IBlockOperation block && block.Parent is IConditionalOperation ? block : (IOperation)statement;
+        if (body.Parent is not IConditionalOperation { WhenFalse: null, Syntax: IfStatementSyntax ifSyntax } guard || guard.WhenTrue != body ||
+            Leaves(body) || !ReadsSharedState(guard.Condition, out var state) || IsRetried(guard) || IsTestedAgain(guard, state))
+        {
+            return;
+        }
+
+        var canLoop = (body == statement || ((IBlockOperation)body).Operations.Length == 1) && invocation.Arguments.Length == 1;
+        var properties = canLoop ? ImmutableDictionary<string, string?>.Empty.Add(CanLoopProperty, "") : ImmutableDictionary<string, string?>.Empty;
+        context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation(), properties, Shorten(ifSyntax.Condition.ToString())));
+    }
+
+    /// <summary>True when the <c>if</c> body jumps away after the wait (<c>return false;</c>, <c>continue</c>, <c>throw</c>).</summary>
+    private static bool Leaves(IOperation body)
+    {
+        foreach (var operation in Descendants(body))
+        {
+            if (operation is IReturnOperation or IBranchOperation or IThrowOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when a loop (or a label a <c>goto</c> can jump back to) around the <c>if</c> runs it again.</summary>
+    private static bool IsRetried(IOperation guard)
+    {
+        var current = guard;
+        while (current.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            if (parent is ILoopOperation)
+            {
+                return true;
+            }
+
+            current = parent;
+        }
+
+        foreach (var operation in Descendants(current))
+        {
+            if (operation is ILabeledOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The fields, properties and methods the condition reads; false when it reads only locals, parameters and constants.</summary>
+    private static bool ReadsSharedState(IOperation condition, out HashSet<ISymbol> state)
+    {
+        state = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in Descendants(condition))
+        {
+            switch (operation)
+            {
+                case IFieldReferenceOperation { Field.IsConst: false } field:
+                    state.Add(field.Field.OriginalDefinition);
+                    break;
+                case IPropertyReferenceOperation property:
+                    state.Add(property.Property.OriginalDefinition);
+                    break;
+                case IInvocationOperation call:
+                    state.Add(call.TargetMethod.OriginalDefinition);
+                    break;
+            }
+        }
+
+        return state.Count > 0;
+    }
+
+    /// <summary>True when a statement after the <c>if</c> tests the same state again (a condition, or a returned bool).</summary>
+    private static bool IsTestedAgain(IOperation guard, HashSet<ISymbol> state)
+    {
+        IOperation current = guard;
+        while (current.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            if (parent is IBlockOperation block)
+            {
+                var index = block.Operations.IndexOf(current);
+                for (var i = index + 1; i < block.Operations.Length; i++)
+                {
+                    if (Tests(block.Operations[i], state))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            current = parent;
+        }
+
+        return false;
+    }
+
+    private static bool Tests(IOperation statement, HashSet<ISymbol> state)
+    {
+        foreach (var operation in Descendants(statement))
+        {
+            var tested = operation switch
+            {
+                IConditionalOperation conditional => conditional.Condition,
+                IWhileLoopOperation loop => loop.Condition,
+                IForLoopOperation loop => loop.Condition,
+                IReturnOperation { ReturnedValue.Type.SpecialType: SpecialType.System_Boolean } returned => returned.ReturnedValue,
+                _ => null,
+            };
+            if (tested is not null && ReadsSharedState(tested, out var read) && read.Overlaps(state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The operation and everything under it, not entering lambdas or local functions.</summary>
+    private static IEnumerable<IOperation> Descendants(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var child in current.ChildOperations)
+            {
+                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
+                {
+                    stack.Push(child);
+                }
+            }
+        }
+    }
+
+    private static string Shorten(string text)
+    {
+        var folded = System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ");
+        return folded.Length <= 60 ? folded : folded.Substring(0, 57) + "...";
+    }
+}
