@@ -162,6 +162,26 @@ public class LiveAnalysisTests
             """
         },
         {
+            "TW0008",
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+            class C
+            {
+                private readonly object _gate = new object();
+                private readonly Queue<int> _items = new Queue<int>();
+                public int Take()
+                {
+                    lock (_gate)
+                    {
+                        if (_items.Count == 0) Monitor.Wait(_gate);
+                        return _items.Dequeue();
+                    }
+                }
+            }
+            """
+        },
+        {
             "TW0009",
             """
             using System.Threading;
