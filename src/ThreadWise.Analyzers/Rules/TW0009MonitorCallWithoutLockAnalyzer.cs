@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 using ThreadWise.Analyzers.Model;
 using ThreadWise.Analyzers.Rules.TW0009;
 
@@ -43,12 +45,9 @@ public sealed class TW0009MonitorCallWithoutLockAnalyzer : DiagnosticAnalyzer
 
             start.RegisterSymbolStartAction(symbolStart =>
             {
-                if (!MentionsASignal((INamedTypeSymbol)symbolStart.Symbol, symbolStart.CancellationToken))
-                {
-                    return;
-                }
-
+                // Bodies are kept (not walked) until the end of the type, and only a type that calls Wait/Pulse is analyzed.
                 var bodies = new ConcurrentBag<(ISymbol Owner, IOperation Block)>();
+                var signalled = 0;
                 symbolStart.RegisterOperationBlockAction(block =>
                 {
                     foreach (var operation in block.OperationBlocks)
@@ -56,28 +55,24 @@ public sealed class TW0009MonitorCallWithoutLockAnalyzer : DiagnosticAnalyzer
                         bodies.Add((block.OwningSymbol, operation));
                     }
                 });
+                symbolStart.RegisterOperationAction(
+                    operation =>
+                    {
+                        if (signals.ContainsMethod(((IInvocationOperation)operation.Operation).TargetMethod))
+                        {
+                            Interlocked.Exchange(ref signalled, 1);
+                        }
+                    },
+                    OperationKind.Invocation);
                 symbolStart.RegisterSymbolEndAction(end =>
-                    new MonitorCallsOfType((INamedTypeSymbol)end.Symbol, bodies, model, signals, end.CancellationToken)
-                        .Run(diagnostic => end.ReportDiagnostic(diagnostic)));
+                {
+                    if (Volatile.Read(ref signalled) == 1)
+                    {
+                        new MonitorCallsOfType((INamedTypeSymbol)end.Symbol, bodies, model, signals, end.CancellationToken)
+                            .Run(diagnostic => end.ReportDiagnostic(diagnostic));
+                    }
+                });
             }, SymbolKind.NamedType);
         });
-    }
-
-    /// <summary>A cheap look at the type's text first: a type that never names Wait, Pulse or PulseAll has nothing to report.</summary>
-    private static bool MentionsASignal(INamedTypeSymbol type, System.Threading.CancellationToken cancellationToken)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            foreach (var token in reference.GetSyntax(cancellationToken).DescendantTokens())
-            {
-                if (token.RawKind == (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken &&
-                    token.ValueText is "Wait" or "Pulse" or "PulseAll")
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
     }
 }
