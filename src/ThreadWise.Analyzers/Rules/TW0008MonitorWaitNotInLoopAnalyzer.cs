@@ -58,7 +58,8 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
 
         var body = statement.Parent is IBlockOperation block && block.Parent is IConditionalOperation ? block : (IOperation)statement;
         if (body.Parent is not IConditionalOperation { WhenFalse: null, Syntax: IfStatementSyntax ifSyntax } guard || guard.WhenTrue != body ||
-            Leaves(body) || !ReadsSharedState(guard.Condition, out var state) || IsRetried(guard) || IsTestedAgain(guard, state))
+            Leaves(body) || !ReadsSharedState(guard.Condition, out var state) || IsRetried(guard) || IsTestedAgain(guard, state) ||
+            RegistersBeforeWaiting(guard, state))
         {
             return;
         }
@@ -149,6 +150,48 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
             }
 
             current = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// True when a statement before the <c>if</c> (in its block) writes the state it tests: the waiter registers itself
+    /// (<c>count--; if (count &lt; 0) Monitor.Wait(this);</c>), and each <c>Pulse</c> hands the baton to exactly one waiter.
+    /// </summary>
+    private static bool RegistersBeforeWaiting(IOperation guard, HashSet<ISymbol> state)
+    {
+        if (guard.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        foreach (var statement in block.Operations)
+        {
+            if (statement == guard)
+            {
+                break;
+            }
+
+            foreach (var operation in Descendants(statement))
+            {
+                var target = operation switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation increment => increment.Target,
+                    _ => null,
+                };
+                var written = target switch
+                {
+                    IFieldReferenceOperation field => (ISymbol)field.Field.OriginalDefinition,
+                    IPropertyReferenceOperation property => property.Property.OriginalDefinition,
+                    _ => null,
+                };
+                if (written is not null && state.Contains(written))
+                {
+                    return true;
+                }
+            }
         }
 
         return false;

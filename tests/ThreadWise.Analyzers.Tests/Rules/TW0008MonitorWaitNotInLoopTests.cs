@@ -338,6 +338,38 @@ public class TW0008MonitorWaitNotInLoopTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_WaiterRegistersItselfFirst_BatonPassingSemaphore()
+    {
+        const string source = Usings + """
+            class CountingSemaphore
+            {
+                private int _count;
+
+                public void Wait()
+                {
+                    lock (this)
+                    {
+                        _count--;
+                        if (_count < 0)
+                            Monitor.Wait(this, Timeout.Infinite);
+                    }
+                }
+
+                public void Signal()
+                {
+                    lock (this)
+                    {
+                        _count++;
+                        if (_count <= 0)
+                            Monitor.Pulse(this);
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- fixes -------------------------------------------------------------------------------------------------
 
     [Fact]
