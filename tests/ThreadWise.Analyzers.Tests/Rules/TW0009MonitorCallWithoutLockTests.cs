@@ -490,6 +490,28 @@ public class TW0009MonitorCallWithoutLockTests
     }
 
     [Fact]
+    public Task NoDiagnostic_PrivateLockHandedOut_SyncRootPattern()
+    {
+        const string source = Usings + """
+            public class Collection
+            {
+                private readonly object _sync = new object();
+                private readonly object _other = new object();
+
+                public object SyncRoot => _sync;
+
+                /// <summary>Call inside lock (SyncRoot).</summary>
+                public void NotifyChangedLocked() => Monitor.PulseAll(_sync);
+
+                public void Register(List<object> locks) => locks.Add(_other);
+
+                public void WakeOther() => Monitor.Pulse(_other);
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_PublicHelper_CalledWithTheLockInTheType()
     {
         const string source = Usings + """

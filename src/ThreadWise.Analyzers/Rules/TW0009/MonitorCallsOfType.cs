@@ -125,8 +125,9 @@ internal sealed class MonitorCallsOfType
             return Callers(method, identity, visited, depth, noCallers: string.Empty);
         }
 
-        // Reachable from outside the type: only a lock object private to the type is certainly not held by the caller.
-        if (identity.IsThis || root is null || root.DeclaredAccessibility != Accessibility.Private)
+        // Reachable from outside the type: only a lock object private to the type (and not handed out) is certainly
+        // not held by the caller.
+        if (identity.IsThis || root is null || root.DeclaredAccessibility != Accessibility.Private || IsExposed(root))
         {
             return null;
         }
@@ -190,6 +191,41 @@ internal sealed class MonitorCallsOfType
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// True when the type hands its private lock object out (<c>public object SyncRoot => _sync;</c>, passed to or
+    /// stored by other code): a caller outside the type may then hold it. Locking on it and the Monitor calls are not that.
+    /// </summary>
+    private bool IsExposed(ISymbol lockObject)
+    {
+        foreach (var (_, block) in _blocks)
+        {
+            foreach (var operation in block.DescendantsAndSelf())
+            {
+                if (operation is not (IFieldReferenceOperation or IPropertyReferenceOperation) ||
+                    !SymbolEqualityComparer.Default.Equals(operation is IFieldReferenceOperation field ? field.Field : ((IPropertyReferenceOperation)operation).Property, lockObject))
+                {
+                    continue;
+                }
+
+                var (child, user) = OperationTree.User(operation);
+                var internalUse = user switch
+                {
+                    ILockOperation lockOperation => lockOperation.LockedValue == child,
+                    IArgumentOperation { Parent: IInvocationOperation call } => call.TargetMethod.ContainingType.Is(_model.Locks.Monitor),
+                    IMemberReferenceOperation => true, // _sync.Something: a read through it, not the object itself
+                    ISimpleAssignmentOperation assignment => assignment.Target == child,
+                    _ => false,
+                };
+                if (!internalUse)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     private HeldLockState? StateAt(IOperation body, IOperation point)
