@@ -108,31 +108,116 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>The fields, properties and methods the condition reads; false when it reads only locals, parameters and constants.</summary>
-    private static bool ReadsSharedState(IOperation condition, out HashSet<ISymbol> state)
+    /// <summary>
+    /// What the condition reads, as chains of symbols (<c>_items.Count</c> → [_items, Count], <c>IsEmpty()</c> →
+    /// [IsEmpty]); false when it reads no field, property or method (only locals, parameters and constants).
+    /// </summary>
+    private static bool ReadsSharedState(IOperation condition, out List<ImmutableArray<ISymbol>> state)
     {
-        state = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (var operation in Descendants(condition))
+        state = Chains(condition);
+        foreach (var chain in state)
         {
-            switch (operation)
+            foreach (var symbol in chain)
             {
-                case IFieldReferenceOperation { Field.IsConst: false } field:
-                    state.Add(field.Field.OriginalDefinition);
-                    break;
-                case IPropertyReferenceOperation property:
-                    state.Add(property.Property.OriginalDefinition);
-                    break;
-                case IInvocationOperation call:
-                    state.Add(call.TargetMethod.OriginalDefinition);
-                    break;
+                if (symbol is IFieldSymbol { IsConst: false } or IPropertySymbol or IMethodSymbol)
+                {
+                    return true;
+                }
             }
         }
 
-        return state.Count > 0;
+        return false;
+    }
+
+    /// <summary>The longest read chains in <paramref name="root"/>: member accesses and calls on a local, parameter, <c>this</c> or a static.</summary>
+    private static List<ImmutableArray<ISymbol>> Chains(IOperation root)
+    {
+        var result = new List<ImmutableArray<ISymbol>>();
+        foreach (var operation in Descendants(root))
+        {
+            if (operation is IFieldReferenceOperation or IPropertyReferenceOperation or IInvocationOperation or ILocalReferenceOperation or IParameterReferenceOperation &&
+                !IsInstanceOfParent(operation) && TryChain(operation, out var chain))
+            {
+                result.Add(chain);
+            }
+        }
+
+        return result;
+    }
+
+    private static bool IsInstanceOfParent(IOperation operation)
+    {
+        var (child, user) = Flow.OperationTree.User(operation);
+        return user switch
+        {
+            IMemberReferenceOperation member => member.Instance == child,
+            IInvocationOperation call => call.Instance == child,
+            _ => false,
+        };
+    }
+
+    private static bool TryChain(IOperation? operation, out ImmutableArray<ISymbol> chain)
+    {
+        var symbols = new List<ISymbol>();
+        chain = default;
+        while (operation is not null)
+        {
+            switch (operation)
+            {
+                case IConversionOperation { IsImplicit: true } conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IFieldReferenceOperation field:
+                    symbols.Add(field.Field.OriginalDefinition);
+                    operation = field.Instance;
+                    continue;
+                case IPropertyReferenceOperation { Arguments.IsEmpty: true } property:
+                    symbols.Add(property.Property.OriginalDefinition);
+                    operation = property.Instance;
+                    continue;
+                case IInvocationOperation invocation:
+                    symbols.Add(invocation.TargetMethod.OriginalDefinition);
+                    operation = invocation.Instance;
+                    continue;
+                case ILocalReferenceOperation local:
+                    symbols.Add(local.Local);
+                    operation = null;
+                    continue;
+                case IParameterReferenceOperation parameter:
+                    symbols.Add(parameter.Parameter);
+                    operation = null;
+                    continue;
+                case IInstanceReferenceOperation:
+                    operation = null;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        symbols.Reverse();
+        chain = symbols.ToImmutableArray();
+        return chain.Length > 0;
+    }
+
+    private static bool SharesAChain(List<ImmutableArray<ISymbol>> left, List<ImmutableArray<ISymbol>> right)
+    {
+        foreach (var a in left)
+        {
+            foreach (var b in right)
+            {
+                if (a.Length == b.Length && System.Linq.Enumerable.SequenceEqual(a, b, SymbolEqualityComparer.Default))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True when a statement after the <c>if</c> tests the same state again (a condition, or a returned bool).</summary>
-    private static bool IsTestedAgain(IOperation guard, HashSet<ISymbol> state)
+    private static bool IsTestedAgain(IOperation guard, List<ImmutableArray<ISymbol>> state)
     {
         IOperation current = guard;
         while (current.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
@@ -159,7 +244,7 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
     /// True when a statement before the <c>if</c> (in its block) writes the state it tests: the waiter registers itself
     /// (<c>count--; if (count &lt; 0) Monitor.Wait(this);</c>), and each <c>Pulse</c> hands the baton to exactly one waiter.
     /// </summary>
-    private static bool RegistersBeforeWaiting(IOperation guard, HashSet<ISymbol> state)
+    private static bool RegistersBeforeWaiting(IOperation guard, List<ImmutableArray<ISymbol>> state)
     {
         if (guard.Parent is not IBlockOperation block)
         {
@@ -181,13 +266,7 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
                     IIncrementOrDecrementOperation increment => increment.Target,
                     _ => null,
                 };
-                var written = target switch
-                {
-                    IFieldReferenceOperation field => (ISymbol)field.Field.OriginalDefinition,
-                    IPropertyReferenceOperation property => property.Property.OriginalDefinition,
-                    _ => null,
-                };
-                if (written is not null && state.Contains(written))
+                if (target is not null && TryChain(target, out var written) && SharesAChain(new List<ImmutableArray<ISymbol>> { written }, state))
                 {
                     return true;
                 }
@@ -197,7 +276,7 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool Tests(IOperation statement, HashSet<ISymbol> state)
+    private static bool Tests(IOperation statement, List<ImmutableArray<ISymbol>> state)
     {
         foreach (var operation in Descendants(statement))
         {
@@ -209,7 +288,7 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
                 IReturnOperation { ReturnedValue.Type.SpecialType: SpecialType.System_Boolean } returned => returned.ReturnedValue,
                 _ => null,
             };
-            if (tested is not null && ReadsSharedState(tested, out var read) && read.Overlaps(state))
+            if (tested is not null && SharesAChain(Chains(tested), state))
             {
                 return true;
             }

@@ -108,6 +108,38 @@ public class TW0008MonitorWaitNotInLoopTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task Reports_LaterTestOfAnotherCount_IsNotARetest()
+    {
+        const string source = Usings + """
+            class PriorityQueue
+            {
+                private readonly SortedDictionary<int, List<string>> _queue = new SortedDictionary<int, List<string>>();
+                private readonly object _queueLock = new object();
+
+                public string Dequeue()
+                {
+                    lock (_queueLock)
+                    {
+                        if (_queue.Count == 0) {|TW0008:Monitor.Wait(_queueLock)|};
+
+                        var key = 0;
+                        foreach (var k in _queue.Keys) key = k;
+                        var element = _queue[key][0];
+                        _queue[key].RemoveAt(0);
+                        if (_queue[key].Count == 0)
+                        {
+                            _queue.Remove(key);
+                        }
+
+                        return element;
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- negatives ---------------------------------------------------------------------------------------------
 
     [Fact]
