@@ -114,7 +114,22 @@ public class TW0009MonitorCallWithoutLockTests
                     {
                         {|TW0009:Monitor.PulseAll(_gate)|};
                     }
+
+                    lock (_plain)
+                    {
+                        {|TW0009:Monitor.Pulse(_gate)|};
+                    }
+
+                    lock (_reassigned)
+                    {
+                        Monitor.Pulse(_gate);
+                    }
                 }
+
+                private object _plain = new object();
+                private object _reassigned = new object();
+
+                public void Share(object shared) => _reassigned = shared;
             }
             """;
         return Verify.VerifyAnalyzerAsync(source);

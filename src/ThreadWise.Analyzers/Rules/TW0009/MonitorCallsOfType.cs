@@ -31,6 +31,8 @@ internal sealed class MonitorCallsOfType
     private readonly Dictionary<ISymbol, List<IInvocationOperation>> _calls = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, List<IOperation>> _references = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IOperation, Dictionary<IOperation, HeldLockState>?> _states = new();
+    private HashSet<ISymbol>? _written;
+    private bool _writtenCollected;
 
     public MonitorCallsOfType(INamedTypeSymbol type, IEnumerable<(ISymbol Owner, IOperation Block)> blocks, ThreadingModel model,
         ImmutableHashSet<IMethodSymbol> signals, CancellationToken cancellationToken)
@@ -247,7 +249,7 @@ internal sealed class MonitorCallsOfType
     }
 
     /// <summary>True when the lock on <paramref name="identity"/> may be held, or another lock that may be the same object is.</summary>
-    private static bool MayBeHeld(HeldLockState state, LockIdentity identity)
+    private bool MayBeHeld(HeldLockState state, LockIdentity identity)
     {
         if (state.MayHoldUnknown)
         {
@@ -266,17 +268,18 @@ internal sealed class MonitorCallsOfType
     }
 
     /// <summary>Two lock objects that cannot be the same: <c>this</c>, or readonly fields each created by its own initializer.</summary>
-    private static bool AreDistinct(LockIdentity left, LockIdentity right) =>
+    private bool AreDistinct(LockIdentity left, LockIdentity right) =>
         IsFresh(left) && IsFresh(right) && (left.IsThis != right.IsThis || !left.Path.Equals(right.Path));
 
-    private static bool IsFresh(LockIdentity identity)
+    private bool IsFresh(LockIdentity identity)
     {
         if (identity.IsThis)
         {
             return true;
         }
 
-        if (identity.Path.Symbols.Length != 1 || identity.Path.Root is not IFieldSymbol { IsReadOnly: true } field)
+        if (identity.Path.Symbols.Length != 1 || identity.Path.Root is not IFieldSymbol field ||
+            (!field.IsReadOnly && (!SymbolEqualityComparer.Default.Equals(field.ContainingType, _type) || IsWritten(field))))
         {
             return false;
         }
@@ -290,6 +293,30 @@ internal sealed class MonitorCallsOfType
         }
 
         return false;
+    }
+
+    /// <summary>True when a body of the type assigns the field (or passes it by reference) after its initializer.</summary>
+    private bool IsWritten(IFieldSymbol field)
+    {
+        _written ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (!_writtenCollected)
+        {
+            _writtenCollected = true;
+            foreach (var (_, block) in _blocks)
+            {
+                foreach (var operation in block.DescendantsAndSelf())
+                {
+                    if (operation is IFieldReferenceOperation reference &&
+                        (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
+                         reference.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }))
+                    {
+                        _written.Add(reference.Field.OriginalDefinition);
+                    }
+                }
+            }
+        }
+
+        return _written.Contains(field.OriginalDefinition);
     }
 
     /// <summary>A lambda or method group handed directly to a call that runs it on another thread.</summary>
