@@ -42,32 +42,74 @@ public sealed class TW0009MonitorCallWithoutLockCodeFix : ThreadWiseCodeFixProvi
         var done = new HashSet<SyntaxNode>();
         foreach (var (diagnostic, _) in fixes)
         {
-            if (Target(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is not { } target || !done.Add(target.Statement))
+            if (Target(editor.OriginalRoot, editor.SemanticModel, diagnostic, cancellationToken) is not { } target || !done.Add(target.Site))
             {
                 continue;
             }
 
-            var statement = target.Statement;
-            var wrapped = SyntaxFactory.LockStatement(
-                    target.LockObject.WithoutTrivia(),
-                    SyntaxFactory.Block(statement.WithoutLeadingTrivia().WithoutTrailingTrivia()))
-                .WithLeadingTrivia(statement.GetLeadingTrivia())
-                .WithTrailingTrivia(statement.GetTrailingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            editor.ReplaceNode(statement, wrapped);
+            var locked = SyntaxFactory.Block(SyntaxFactory.LockStatement(
+                target.LockObject.WithoutTrivia(),
+                SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(target.Invocation.WithoutTrivia()))));
+            switch (target.Site)
+            {
+                case ExpressionStatementSyntax statement:
+                    editor.ReplaceNode(statement, locked.Statements[0]
+                        .WithLeadingTrivia(statement.GetLeadingTrivia())
+                        .WithTrailingTrivia(statement.GetTrailingTrivia())
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                    break;
+                case MethodDeclarationSyntax method:
+                    editor.ReplaceNode(method, method
+                        .WithExpressionBody(null)
+                        .WithSemicolonToken(default)
+                        .WithBody(locked.WithTrailingTrivia(method.SemicolonToken.TrailingTrivia))
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                    break;
+                case LocalFunctionStatementSyntax local:
+                    editor.ReplaceNode(local, local
+                        .WithExpressionBody(null)
+                        .WithSemicolonToken(default)
+                        .WithBody(locked.WithTrailingTrivia(local.SemicolonToken.TrailingTrivia))
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                    break;
+                case LambdaExpressionSyntax lambda:
+                    editor.ReplaceNode(lambda, lambda
+                        .WithExpressionBody(null)
+                        .WithBlock(locked)
+                        .WithAdditionalAnnotations(Formatter.Annotation));
+                    break;
+            }
         }
 
         return editor.GetChangedDocument();
     }
 
-    /// <summary>The <c>Monitor.Pulse(x);</c> statement and its lock object, when a <c>lock (x)</c> around it takes the Monitor.</summary>
-    private static (ExpressionStatementSyntax Statement, ExpressionSyntax LockObject)? Target(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where the lock goes around <c>Monitor.Pulse(x)</c>: its statement, or the expression-bodied void method, local
+    /// function or lambda it is the body of; and its lock object, when a <c>lock (x)</c> takes the Monitor.
+    /// </summary>
+    private static (SyntaxNode Site, InvocationExpressionSyntax Invocation, ExpressionSyntax LockObject)? Target(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax invocation ||
-            invocation.Parent is not ExpressionStatementSyntax statement ||
             invocation.ArgumentList.Arguments.Count != 1 ||
             model.GetOperation(invocation, cancellationToken) is not IInvocationOperation { TargetMethod.Name: "Pulse" or "PulseAll" } call ||
             call.Arguments.Length != 1)
+        {
+            return null;
+        }
+
+        SyntaxNode? site = invocation.Parent switch
+        {
+            ExpressionStatementSyntax statement => statement,
+            ArrowExpressionClauseSyntax { Parent: MethodDeclarationSyntax { ReturnType: PredefinedTypeSyntax returns } method }
+                when returns.Keyword.IsKind(SyntaxKind.VoidKeyword) && !method.Modifiers.Any(SyntaxKind.AsyncKeyword) => method,
+            ArrowExpressionClauseSyntax { Parent: LocalFunctionStatementSyntax { ReturnType: PredefinedTypeSyntax returns } local }
+                when returns.Keyword.IsKind(SyntaxKind.VoidKeyword) && !local.Modifiers.Any(SyntaxKind.AsyncKeyword) => local,
+            LambdaExpressionSyntax lambda when lambda.ExpressionBody == invocation && lambda.AsyncKeyword.RawKind == 0 &&
+                model.GetSymbolInfo(lambda, cancellationToken).Symbol is IMethodSymbol { ReturnsVoid: true } => lambda,
+            _ => null,
+        };
+        if (site is null)
         {
             return null;
         }
@@ -85,6 +127,6 @@ public sealed class TW0009MonitorCallWithoutLockCodeFix : ThreadWiseCodeFixProvi
             return null;
         }
 
-        return (statement, invocation.ArgumentList.Arguments[0].Expression);
+        return (site, invocation, invocation.ArgumentList.Arguments[0].Expression);
     }
 }

@@ -120,9 +120,10 @@ public class TW0009MonitorCallWithoutLockFixTests
     }
 
     [Fact]
-    public Task NoFix_ForWait_AndExpressionBodiedPulse()
+    public Task NoFix_ForWait_OrAPulseUsedAsAnExpression()
     {
         const string source = """
+            using System;
             using System.Threading;
 
             class C
@@ -134,9 +135,53 @@ public class TW0009MonitorCallWithoutLockFixTests
                     {|TW0009:Monitor.Wait(_gate)|};
                 }
 
-                public void Wake() => {|TW0009:Monitor.Pulse(_gate)|};
+                public bool TimedTake() => {|TW0009:Monitor.Wait(_gate, 10)|};
             }
             """;
         return VerifyFix.VerifyNoCodeFixAsync(source);
+    }
+
+    [Fact]
+    public Task Fix_ExpressionBodiedMethod_AndLaunchedLambda()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _gate = new object();
+
+                public void Wake() => {|TW0009:Monitor.Pulse(_gate)|}; // wakes one
+
+                public void Start()
+                {
+                    Task.Run(() => {|TW0009:Monitor.PulseAll(_gate)|});
+                }
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                private readonly object _gate = new object();
+
+                public void Wake()
+                {
+                    lock (_gate)
+                    {
+                        Monitor.Pulse(_gate);
+                    }
+                } // wakes one
+
+                public void Start()
+                {
+                    Task.Run(() => { lock (_gate) { Monitor.PulseAll(_gate); } });
+                }
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource, equivalenceKey: null);
     }
 }
