@@ -10,8 +10,11 @@ internal static class RuleIds
     public const string ReleaseNotInFinally = "TW0005";
     public const string ThreadConfiguredAfterStart = "TW0006";
     public const string WaitBeforeCompletion = "TW0007";
+    public const string MonitorWaitNotInLoop = "TW0008";
+    public const string MonitorCallWithoutLock = "TW0009";
     public const string LoopVariableCapturedByThread = "TW0012";
     public const string ProcessOutputReadAfterWait = "TW0013";
+    public const string ThreadAffineLockHeldAtAwait = "TW0019";
 }
 
 /// <summary>The diagnostic categories ThreadWise uses.</summary>

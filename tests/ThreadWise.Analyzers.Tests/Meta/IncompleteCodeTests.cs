@@ -86,9 +86,56 @@ public class IncompleteCodeTests
             }
         """;
 
+    private const string Monitors = """
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Buffer
+        {
+            private readonly object _gate = new object();
+            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+            private int _count;
+
+            public async Task SaveAsync()
+            {
+                Monitor.Enter(_gate);
+                try { await Task.Delay(1); }
+                finally { Monitor.Exit(_gate); }
+                _rw.EnterWriteLock();
+                await foreach (var x in Items()) { _count += x; }
+                _rw.ExitWriteLock();
+            }
+
+            public void Put()
+            {
+                lock (_gate)
+                {
+                    _count++;
+                    Monitor.PulseAll(_gate);
+                }
+
+                Monitor.Pulse(_gate);
+            }
+
+            public void Take()
+            {
+                lock (_gate)
+                {
+                    if (_count == 0)
+                        Monitor.Wait(_gate);
+                    while (_count == 0) Monitor.Wait(_gate, 100);
+                    _count--;
+                }
+            }
+
+            private async System.Collections.Generic.IAsyncEnumerable<int> Items() { await Task.Yield(); yield return 1; }
+        }
+        """;
+
     public static IEnumerable<object[]> Corpus()
     {
         yield return new object[] { "threading", Threading };
+        yield return new object[] { "monitors", Monitors };
         yield return new object[] { "broken", Broken };
         var samples = RuleCatalog.PathInRepository("samples");
         if (Directory.Exists(samples))

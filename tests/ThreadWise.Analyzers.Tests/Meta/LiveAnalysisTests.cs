@@ -190,6 +190,59 @@ public class LiveAnalysisTests
             }
             """
         },
+        {
+            "TW0008",
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+            class C
+            {
+                private readonly object _gate = new object();
+                private readonly Queue<int> _items = new Queue<int>();
+                public int Take()
+                {
+                    lock (_gate)
+                    {
+                        if (_items.Count == 0) Monitor.Wait(_gate);
+                        return _items.Dequeue();
+                    }
+                }
+            }
+            """
+        },
+        {
+            "TW0009",
+            """
+            using System.Threading;
+            class C
+            {
+                private readonly object _gate = new object();
+                private bool _ready;
+                public void Set()
+                {
+                    _ready = true;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+            """
+        },
+        {
+            "TW0019",
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                private readonly object _gate = new object();
+                async Task M()
+                {
+                    Monitor.Enter(_gate);
+                    try { await Task.Delay(1); }
+                    finally { Monitor.Exit(_gate); }
+                }
+            }
+            """
+        },
     };
 
     [Theory]
