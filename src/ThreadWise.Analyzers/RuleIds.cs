@@ -10,6 +10,7 @@ internal static class RuleIds
     public const string ReleaseNotInFinally = "TW0005";
     public const string ThreadConfiguredAfterStart = "TW0006";
     public const string WaitBeforeCompletion = "TW0007";
+    public const string TryAcquireResultIgnored = "TW0011";
 }
 
 /// <summary>The diagnostic categories ThreadWise uses.</summary>

@@ -516,7 +516,7 @@ internal sealed class HeldLockPaths
         return false;
     }
 
-    private static bool TryGetCondition(IOperation? condition, out AccessPath path, out bool negated)
+    internal static bool TryGetCondition(IOperation? condition, out AccessPath path, out bool negated)
     {
         negated = false;
         while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
@@ -529,7 +529,7 @@ internal sealed class HeldLockPaths
         return condition?.Type?.SpecialType == SpecialType.System_Boolean && AccessPath.TryCreate(condition, out path);
     }
 
-    private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IInvocationOperation invocation)
+    internal static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IInvocationOperation invocation)
     {
         foreach (var candidate in graph.Blocks)
         {
@@ -567,7 +567,7 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>True when <paramref name="value"/> is the result of <paramref name="invocation"/> (awaited, converted or negated).</summary>
-    private static bool IsResultOf(IOperation? value, IInvocationOperation invocation, LockRegionFacts facts, out bool negated)
+    internal static bool IsResultOf(IOperation? value, IInvocationOperation invocation, LockRegionFacts facts, out bool negated)
     {
         negated = false;
         while (true)
@@ -599,7 +599,7 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>).</summary>
-    private static IOperation? RefFlag(IInvocationOperation invocation)
+    internal static IOperation? RefFlag(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {
