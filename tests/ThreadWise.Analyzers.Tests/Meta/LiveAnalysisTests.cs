@@ -129,6 +129,22 @@ public class LiveAnalysisTests
             """
         },
         {
+            "TW0011",
+            """
+            using System.Threading;
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+                void M()
+                {
+                    _gate.Wait(100);
+                    try { System.Console.WriteLine(); }
+                    finally { _gate.Release(); }
+                }
+            }
+            """
+        },
+        {
             "TW0006",
             """
             using System.Threading;
