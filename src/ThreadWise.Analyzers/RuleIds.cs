@@ -10,6 +10,7 @@ internal static class RuleIds
     public const string ReleaseNotInFinally = "TW0005";
     public const string ThreadConfiguredAfterStart = "TW0006";
     public const string WaitBeforeCompletion = "TW0007";
+    public const string AcquireInsideTry = "TW0010";
     public const string TryAcquireResultIgnored = "TW0011";
 }
 

@@ -129,6 +129,29 @@ public class LiveAnalysisTests
             """
         },
         {
+            "TW0010",
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+                async Task M(CancellationToken ct)
+                {
+                    try
+                    {
+                        await _gate.WaitAsync(ct);
+                        System.Console.WriteLine();
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """
+        },
+        {
             "TW0011",
             """
             using System.Threading;
