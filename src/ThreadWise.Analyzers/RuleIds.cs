@@ -12,6 +12,7 @@ internal static class RuleIds
     public const string WaitBeforeCompletion = "TW0007";
     public const string AcquireInsideTry = "TW0010";
     public const string TryAcquireResultIgnored = "TW0011";
+    public const string LockExcludesNobody = "TW0014";
 }
 
 /// <summary>The diagnostic categories ThreadWise uses.</summary>
