@@ -200,6 +200,33 @@ public class LiveAnalysisTests
             }
             """
         },
+        {
+            "TW0014",
+            """
+            class C
+            {
+                private static int s_total;
+                private readonly object _gate = new object();
+                public void Add(int n)
+                {
+                    lock (_gate) { s_total += n; }
+                }
+            }
+            """
+        },
+        {
+            "TW0014",
+            """
+            class C
+            {
+                private int _total;
+                public void Add(int n)
+                {
+                    lock (new object()) { _total += n; }
+                }
+            }
+            """
+        },
     };
 
     [Theory]
