@@ -397,4 +397,46 @@ public class TW0010AcquireInsideTryTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public Task NoDiagnostic_RealCodeShapes_CatchOnlyAroundTheWait_FinallyThatCountsWaiters()
+    {
+        var source = InClass("""
+                private int _waiting;
+
+                public async Task LoadOneAsync(CancellationToken ct)
+                {
+                    try { await _gate.WaitAsync(ct); }
+                    catch (OperationCanceledException) { return; }
+                    try
+                    {
+                        await SaveAsync(ct);
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+
+                public async Task EnterAsync(CancellationToken ct)
+                {
+                    Interlocked.Increment(ref _waiting);
+                    try { await _gate.WaitAsync(ct); }
+                    finally { Interlocked.Decrement(ref _waiting); }
+                }
+
+                public void Exit() => _gate.Release();
+
+                public async Task DrainAsync(int permits)
+                {
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    for (var i = 0; i < permits; i++)
+                    {
+                        try { await _gate.WaitAsync(cts.Token).ConfigureAwait(false); }
+                        catch (OperationCanceledException) { break; }
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

@@ -793,4 +793,62 @@ public class TW0011TryAcquireResultIgnoredTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public Task NoDiagnostic_RealCodeShapes_RefFlagWithAndCondition_TimeoutDrain()
+    {
+        var source = InClass("""
+                private bool TryTakeInsideLock() => true;
+
+                private bool TryTakeSyncSlow() => false;
+
+                public bool TryTakeSync()
+                {
+                    bool lockTaken = false;
+                    try
+                    {
+                        // try to acquire uncontested lock
+                        Monitor.TryEnter(_sync, 0, ref lockTaken);
+                        if (lockTaken && TryTakeInsideLock()) return true;
+                    }
+                    finally
+                    {
+                        if (lockTaken) Monitor.Exit(_sync);
+                    }
+
+                    return TryTakeSyncSlow();
+                }
+
+                public bool TryTake(int timeout)
+                {
+                    bool lockTaken = false;
+                    try
+                    {
+                        Monitor.TryEnter(_sync, timeout, ref lockTaken);
+                        if (!lockTaken) throw new TimeoutException();
+                        return TryTakeInsideLock();
+                    }
+                    finally
+                    {
+                        if (lockTaken) Monitor.Exit(_sync);
+                    }
+                }
+
+                public void TryLock(TimeSpan timeout, Action action)
+                {
+                    var flag = false;
+                    try
+                    {
+                        Console.WriteLine($"TryLock enter. CurrentCount={_gate.CurrentCount}");
+                        flag = _gate.Wait(timeout);
+                        if (flag) action();
+                    }
+                    finally
+                    {
+                        if (flag) _gate.Release();
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
