@@ -851,4 +851,25 @@ public class TW0011TryAcquireResultIgnoredTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public Task NoDiagnostic_RealCodeShape_ResultChosenByAConditional_ThenTested()
+    {
+        var source = InClass("""
+                public async Task SendAsync(bool wait, TimeSpan timeout, CancellationToken ct)
+                {
+                    var taken = wait
+                        ? await _gate.WaitAsync(timeout, ct).ConfigureAwait(false)
+                        : await _gate.WaitAsync(TimeSpan.Zero, ct).ConfigureAwait(false);
+                    if (!taken)
+                    {
+                        return;
+                    }
+
+                    try { await SaveAsync(); }
+                    finally { _gate.Release(); }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
