@@ -51,7 +51,7 @@ public sealed class TW0014LockExcludesNobodyAnalyzer : DiagnosticAnalyzer
             compilationStart.RegisterSymbolStartAction(start =>
             {
                 var type = (INamedTypeSymbol)start.Symbol;
-                if (type.TypeKind != TypeKind.Class)
+                if (type.TypeKind != TypeKind.Class || !HasInstanceLockAndStaticState(type))
                 {
                     return;
                 }
@@ -59,10 +59,33 @@ public sealed class TW0014LockExcludesNobodyAnalyzer : DiagnosticAnalyzer
                 var state = new TypeState(type, threadStatic);
                 start.RegisterOperationAction(c => state.RecordLock((ILockOperation)c.Operation), OperationKind.Lock);
                 start.RegisterOperationAction(c => state.RecordFieldInitializer((IFieldInitializerOperation)c.Operation), OperationKind.FieldInitializer);
-                start.RegisterOperationAction(c => state.RecordAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
+                start.RegisterOperationBlockStartAction(block =>
+                {
+                    // A readonly field is assigned only in constructors and init accessors.
+                    if (block.OwningSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } or IMethodSymbol { IsInitOnly: true })
+                    {
+                        block.RegisterOperationAction(c => state.RecordAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
+                    }
+                });
                 start.RegisterSymbolEndAction(state.ReportInstanceLocksOnStaticState);
             }, SymbolKind.NamedType);
         });
+    }
+
+    /// <summary>Cheap pre-check per type: a readonly instance field of a reference type and a mutable static field.</summary>
+    private static bool HasInstanceLockAndStaticState(INamedTypeSymbol type)
+    {
+        bool instanceLock = false, staticState = false;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsImplicitlyDeclared: false } field)
+            {
+                instanceLock |= !field.IsStatic && field.IsReadOnly && field.Type.IsReferenceType;
+                staticState |= field.IsStatic && !field.IsConst;
+            }
+        }
+
+        return instanceLock && staticState;
     }
 
     private static void AnalyzeMethodLocalLock(OperationAnalysisContext context)

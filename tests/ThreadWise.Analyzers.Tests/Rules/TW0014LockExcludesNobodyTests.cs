@@ -246,12 +246,17 @@ public class TW0014LockExcludesNobodyTests
                     _other = parent._other;
                 }
 
+                public object Gate { init => _init = value; }
+
+                private readonly object _init = new object();
+
                 public void Add(object sync, int n)
                 {
                     lock (sync) { s_total += n; }
                     lock (_gate) { s_total += n; }
                     lock (_other) { s_total += n; }
                     lock (_lazy) { s_total += n; }
+                    lock (_init) { s_total += n; }
                 }
             }
             """;
