@@ -129,6 +129,15 @@ public sealed class TW0014LockExcludesNobodyCodeFix : ThreadWiseCodeFixProvider
             return null;
         }
 
+        // A partial type spread over several files: only the file of its first part adds the field (Fix All runs per
+        // document, and two parts adding it would declare it twice); the others are fixed once the field exists.
+        LockFields.Choose(model, type, isStatic, cancellationToken, out var exists);
+        if (!exists && model.GetDeclaredSymbol(type, cancellationToken) is { DeclaringSyntaxReferences: { Length: > 1 } parts } &&
+            parts[0].SyntaxTree != type.SyntaxTree)
+        {
+            return null;
+        }
+
         if (kind != "Local")
         {
             return new FixPlan(type, isStatic, new[] { expression }, null);

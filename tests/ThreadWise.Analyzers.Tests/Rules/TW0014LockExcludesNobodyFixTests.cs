@@ -182,4 +182,59 @@ public class TW0014LockExcludesNobodyFixTests
             """;
         return Verify.VerifyNoCodeFixAsync(source);
     }
+
+    [Fact]
+    public Task FixAll_PartialTypeInTwoFiles_AddsTheFieldOnce()
+    {
+        var test = new Verify.Test { CodeActionEquivalenceKey = null };
+        test.TestState.Sources.Add(("A.cs", """
+            partial class Meter
+            {
+                private static long s_a;
+
+                public void A()
+                {
+                    lock ([|new object()|]) { s_a++; }
+                }
+            }
+            """));
+        test.TestState.Sources.Add(("B.cs", """
+            partial class Meter
+            {
+                private static long s_b;
+
+                public void B()
+                {
+                    lock ([|new object()|]) { s_b++; }
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("A.cs", """
+            partial class Meter
+            {
+                private static long s_a;
+                private static readonly object s_sync = new object();
+
+                public void A()
+                {
+                    lock (s_sync) { s_a++; }
+                }
+            }
+            """));
+        test.FixedState.Sources.Add(("B.cs", """
+            partial class Meter
+            {
+                private static long s_b;
+
+                public void B()
+                {
+                    lock (s_sync) { s_b++; }
+                }
+            }
+            """));
+        test.NumberOfIncrementalIterations = 2;
+        test.NumberOfFixAllIterations = 2;
+        test.NumberOfFixAllInDocumentIterations = 2;
+        return test.RunAsync();
+    }
 }
