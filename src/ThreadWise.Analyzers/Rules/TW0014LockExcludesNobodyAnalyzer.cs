@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -297,25 +298,50 @@ public sealed class TW0014LockExcludesNobodyAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        /// <summary>The first static field of the type the body writes (lambdas in it run later, elsewhere: not counted).</summary>
+        /// <summary>
+        /// The first static field of the type the body updates: an increment or compound assignment, a write into the
+        /// object it holds (<c>s_map[k] = v</c>, <c>s_stats.Count = n</c>), or a plain assignment when the body also
+        /// reads the field (<c>s_total = s_total + n</c>, <c>if (s_cache == null) s_cache = …</c>). A plain assignment
+        /// of a value that does not depend on it (<c>s_last = DateTime.UtcNow</c>) is last-writer-wins with or without a
+        /// shared lock. Lambdas in the body run later, elsewhere: not counted.
+        /// </summary>
         private IFieldSymbol? StaticWrite(IOperation body)
         {
+            List<IFieldSymbol>? plainlyAssigned = null;
+            HashSet<IFieldSymbol>? read = null;
             foreach (var operation in Flow.ControlFlowGraphs.SelfAndDescendantsInOrder(body))
             {
-                var written = operation switch
+                switch (operation)
                 {
-                    IAssignmentOperation assignment => StaticRoot(assignment.Target),
-                    IIncrementOrDecrementOperation increment => StaticRoot(increment.Target),
-                    _ => null,
-                };
-                if (written is not null)
+                    case ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Field.IsStatic: true } direct } when StaticRoot(direct) is { } field:
+                        (plainlyAssigned ??= new List<IFieldSymbol>()).Add(field);
+                        break;
+                    case IAssignmentOperation assignment when StaticRoot(assignment.Target) is { } field:
+                        return field;
+                    case IIncrementOrDecrementOperation increment when StaticRoot(increment.Target) is { } field:
+                        return field;
+                    case IFieldReferenceOperation { Field.IsStatic: true } reference when !IsPlainAssignmentTarget(reference):
+                        (read ??= new HashSet<IFieldSymbol>(SymbolEqualityComparer.Default)).Add(reference.Field);
+                        break;
+                }
+            }
+
+            if (plainlyAssigned is not null && read is not null)
+            {
+                foreach (var field in plainlyAssigned)
                 {
-                    return written;
+                    if (read.Contains(field))
+                    {
+                        return field;
+                    }
                 }
             }
 
             return null;
         }
+
+        private static bool IsPlainAssignmentTarget(IFieldReferenceOperation reference) =>
+            reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
 
         /// <summary>The static field of the type a write target lies in (<c>s_n</c>, <c>s_map[k]</c>, <c>s_stats.Count</c>).</summary>
         private IFieldSymbol? StaticRoot(IOperation? target)
