@@ -189,6 +189,13 @@ internal sealed class UnheldReleasePaths
                 return;
             }
 
+            if (IsHeldQuery(branchValue, out var negatedQuery))
+            {
+                // if (rw.IsWriteLockHeld) rw.ExitWriteLock(); / if (Monitor.IsEntered(o)) …: false on the failed path.
+                Follow(block, Successor(block, conditionValue: negatedQuery));
+                return;
+            }
+
             if (!Continues(branchValue))
             {
                 return;
@@ -233,6 +240,32 @@ internal sealed class UnheldReleasePaths
         }
 
         return true;
+    }
+
+    /// <summary>True when <paramref name="condition"/> asks whether this thread holds this lock (possibly negated).</summary>
+    private bool IsHeldQuery(IOperation condition, out bool negated)
+    {
+        negated = false;
+        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = !negated;
+            condition = not.Operand;
+        }
+
+        var lockObject = _facts.Locks.HeldQueryLockObject(condition);
+        if (lockObject is null)
+        {
+            return false;
+        }
+
+        while (lockObject is IConversionOperation { IsImplicit: true } conversion)
+        {
+            lockObject = conversion.Operand;
+        }
+
+        return lockObject is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            ? _lock.IsThis
+            : !_lock.IsThis && AccessPath.TryCreate(lockObject, out var path) && path.Equals(_lock.Path);
     }
 
     private void Follow(BasicBlock from, ControlFlowBranch? branch)

@@ -78,6 +78,8 @@ internal sealed class LockApi
     private readonly ImmutableHashSet<IMethodSymbol> _waitOne;
     private readonly HashSet<IMethodSymbol> _blockingWithFlag = new(SymbolEqualityComparer.Default);
     private readonly IFieldSymbol? _infiniteTimeSpan;
+    private readonly ImmutableHashSet<IPropertySymbol> _heldProperties;
+    private readonly ImmutableHashSet<IMethodSymbol> _monitorIsEntered;
     private readonly INamedTypeSymbol? _timeSpan;
 
     public LockApi(Compilation compilation)
@@ -93,6 +95,15 @@ internal sealed class LockApi
         Interlocked = WellKnownTypes.Get(compilation, "System.Threading.Interlocked");
         Volatile = WellKnownTypes.Get(compilation, "System.Threading.Volatile");
         LockEnterScope = SymbolSets.Methods(Lock, "EnterScope");
+        _heldProperties = ImmutableHashSet.CreateRange<IPropertySymbol>(SymbolEqualityComparer.Default, new[]
+        {
+            SymbolSets.Property(ReaderWriterLockSlim, "IsReadLockHeld"),
+            SymbolSets.Property(ReaderWriterLockSlim, "IsWriteLockHeld"),
+            SymbolSets.Property(ReaderWriterLockSlim, "IsUpgradeableReadLockHeld"),
+            SymbolSets.Property(SpinLock, "IsHeldByCurrentThread"),
+            SymbolSets.Property(Lock, "IsHeldByCurrentThread"),
+        }.Where(p => p is not null).Select(p => p!));
+        _monitorIsEntered = SymbolSets.Methods(Monitor, "IsEntered");
         _infiniteTimeSpan = WellKnownTypes.Get(compilation, "System.Threading.Timeout")?.GetMembers("InfiniteTimeSpan").OfType<IFieldSymbol>().FirstOrDefault();
         _timeSpan = WellKnownTypes.Get(compilation, "System.TimeSpan");
 
@@ -238,6 +249,18 @@ internal sealed class LockApi
 
         return false;
     }
+
+    /// <summary>
+    /// The lock object of a "does this thread hold it" query (<c>Monitor.IsEntered(o)</c>, <c>rw.IsWriteLockHeld</c>,
+    /// <c>IsReadLockHeld</c>, <c>IsUpgradeableReadLockHeld</c>, <c>IsHeldByCurrentThread</c>), or null.
+    /// </summary>
+    public IOperation? HeldQueryLockObject(IOperation? operation) => operation switch
+    {
+        IPropertyReferenceOperation property when _heldProperties.Contains(property.Property.OriginalDefinition) => property.Instance,
+        IInvocationOperation invocation when _monitorIsEntered.ContainsMethod(invocation.TargetMethod) && invocation.Arguments.Length == 1 =>
+            invocation.Arguments[0].Value,
+        _ => null,
+    };
 
     /// <summary>True for the blocking enters that report through a <c>ref bool</c> flag (<c>Monitor.Enter(o, ref taken)</c>, <c>SpinLock.Enter(ref taken)</c>).</summary>
     public bool IsBlockingEnterWithFlag(IMethodSymbol method) => _blockingWithFlag.Contains(method.OriginalDefinition);

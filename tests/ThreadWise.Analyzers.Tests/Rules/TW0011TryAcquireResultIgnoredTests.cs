@@ -872,4 +872,62 @@ public class TW0011TryAcquireResultIgnoredTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public Task NoDiagnostic_ReleaseGuardedByAHeldQuery()
+    {
+        var source = InClass("""
+                public void Update()
+                {
+                    _rw.TryEnterWriteLock(100);
+                    try
+                    {
+                        if (_rw.IsWriteLockHeld) _balance++;
+                    }
+                    finally
+                    {
+                        if (_rw.IsWriteLockHeld) _rw.ExitWriteLock();
+                    }
+                }
+
+                public void Update2()
+                {
+                    Monitor.TryEnter(_sync, 100);
+                    try
+                    {
+                        if (!Monitor.IsEntered(_sync)) return;
+                        _balance++;
+                    }
+                    finally
+                    {
+                        if (Monitor.IsEntered(_sync))
+                        {
+                            Monitor.Exit(_sync);
+                        }
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_HeldQueryOfAnotherLockDoesNotGuard()
+    {
+        var source = InClass("""
+                private readonly ReaderWriterLockSlim _other = new ReaderWriterLockSlim();
+
+                public void Update()
+                {
+                    {|#0:_rw.TryEnterWriteLock(100)|};
+                    if (_other.IsWriteLockHeld)
+                    {
+                        Work();
+                    }
+
+                    {|#1:_rw.ExitWriteLock()|};
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(Ignored("_rw.TryEnterWriteLock(100)", "_rw.ExitWriteLock()", 28)));
+    }
 }
