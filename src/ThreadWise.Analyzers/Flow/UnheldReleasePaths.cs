@@ -51,6 +51,7 @@ internal sealed class UnheldReleasePaths
     private readonly bool[] _visited;
     private readonly Queue<(BasicBlock Block, int Index)> _work = new();
     private SyntaxNode? _found;
+    private Microsoft.CodeAnalysis.Text.TextSpan _acquireSpan;
 
     private UnheldReleasePaths(
         ControlFlowGraph graph,
@@ -146,6 +147,7 @@ internal sealed class UnheldReleasePaths
             search._work.Enqueue((block, index + 1));
         }
 
+        search._acquireSpan = acquireSyntax.Span;
         search.Run();
         return search._found is { } release ? new UnheldRelease(use, release) : null;
     }
@@ -217,7 +219,7 @@ internal sealed class UnheldReleasePaths
                     if (_facts.Locks.TryGetAction(invocation, out var action) && LockIdentity.TryCreate(action, out var identity) &&
                         identity.Primitive == _lock.Primitive && identity.IsThis == _lock.IsThis && (identity.IsThis || identity.Path.Equals(_lock.Path)))
                     {
-                        if (action.Kind == LockActionKind.Release && identity.Mode == _lock.Mode)
+                        if (action.Kind == LockActionKind.Release && identity.Mode == _lock.Mode && !IsGuardedByAFlag(invocation.Syntax))
                         {
                             Record(invocation.Syntax);
                         }
@@ -331,6 +333,48 @@ internal sealed class UnheldReleasePaths
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// True when the release sits under an <c>if</c> (after the acquisition) that tests a plain boolean name:
+    /// <c>if (entered) Monitor.Exit(o);</c>, <c>if (!_disposed &amp;&amp; acquired) …</c>. Such a flag is usually set where the
+    /// lock was taken (<c>if (Monitor.TryEnter(o)) entered = true;</c>); the walk does not follow it, so it stays silent.
+    /// </summary>
+    private bool IsGuardedByAFlag(SyntaxNode release)
+    {
+        for (var node = release.Parent; node is not null; node = node.Parent)
+        {
+            switch (node)
+            {
+                case Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax or
+                    Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or
+                    Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax:
+                    return false;
+                case Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax ifStatement when !ifStatement.Span.Contains(_acquireSpan) && TestsAName(ifStatement.Condition):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TestsAName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax condition)
+    {
+        switch (condition)
+        {
+            case Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax parenthesized:
+                return TestsAName(parenthesized.Expression);
+            case Microsoft.CodeAnalysis.CSharp.Syntax.PrefixUnaryExpressionSyntax unary when unary.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.LogicalNotExpression):
+                return TestsAName(unary.Operand);
+            case Microsoft.CodeAnalysis.CSharp.Syntax.BinaryExpressionSyntax binary when binary.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.LogicalAndExpression):
+                return TestsAName(binary.Left) || TestsAName(binary.Right);
+            case Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax:
+                return true;
+            case Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Expression: Microsoft.CodeAnalysis.CSharp.Syntax.ThisExpressionSyntax }:
+                return true;
+            default:
+                return false;
         }
     }
 

@@ -930,4 +930,66 @@ public class TW0011TryAcquireResultIgnoredTests
         return Verify.VerifyAnalyzerAsync(source,
             Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments(Ignored("_rw.TryEnterWriteLock(100)", "_rw.ExitWriteLock()", 28)));
     }
+
+    [Fact]
+    public Task NoDiagnostic_ReleaseGuardedByAnotherFlag()
+    {
+        var source = InClass("""
+                private bool _disposed;
+
+                public void Update()
+                {
+                    var entered = false;
+                    try
+                    {
+                        if (Monitor.TryEnter(_sync, 100))
+                        {
+                            entered = true;
+                            Work();
+                        }
+                    }
+                    finally
+                    {
+                        if (entered) Monitor.Exit(_sync);
+                    }
+                }
+
+                public void Update2()
+                {
+                    var acquired = false;
+                    if (_gate.Wait(10))
+                    {
+                        acquired = true;
+                    }
+
+                    Work();
+                    if (!_disposed && acquired)
+                    {
+                        _gate.Release();
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_ReleaseUnderAConditionThatIsNotAFlag()
+    {
+        var source = InClass("""
+                public void Update(int n)
+                {
+                    if (Monitor.TryEnter(_sync, 100) || n > 0)
+                    {
+                        Work();
+                    }
+
+                    if (n >= 0)
+                    {
+                        Monitor.Exit(_sync);
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithSpan(20, 13, 20, 41).WithSpan(27, 13, 27, 32).WithArguments(Unguarded("Monitor.TryEnter(_sync, 100)", "Monitor.Exit(_sync)", 27)));
+    }
 }
