@@ -12,8 +12,11 @@ internal static class RuleIds
     public const string WaitBeforeCompletion = "TW0007";
     public const string MonitorWaitNotInLoop = "TW0008";
     public const string MonitorCallWithoutLock = "TW0009";
+    public const string AcquireInsideTry = "TW0010";
+    public const string TryAcquireResultIgnored = "TW0011";
     public const string LoopVariableCapturedByThread = "TW0012";
     public const string ProcessOutputReadAfterWait = "TW0013";
+    public const string LockExcludesNobody = "TW0014";
     public const string ThreadAffineLockHeldAtAwait = "TW0019";
 }
 

@@ -612,7 +612,21 @@ internal sealed class HeldLockPaths
         _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter);
     }
 
-    private static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IOperation invocation)
+    /// <summary>A boolean local, field or chain tested in a condition (<c>flag</c>, <c>!flag</c>), for callers that track flags.</summary>
+    internal static bool TryGetCondition(IOperation? condition, out AccessPath path, out bool negated)
+    {
+        negated = false;
+        while (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = !negated;
+            condition = not.Operand;
+        }
+
+        path = default;
+        return condition?.Type?.SpecialType == SpecialType.System_Boolean && AccessPath.TryCreate(condition, out path);
+    }
+
+    internal static bool TryLocate(ControlFlowGraph graph, SyntaxNode acquireSyntax, out BasicBlock block, out int index, out IOperation invocation)
     {
         foreach (var candidate in graph.Blocks)
         {
@@ -650,7 +664,7 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>True when <paramref name="value"/> is the result of <paramref name="invocation"/> (awaited, converted or negated).</summary>
-    private static bool IsResultOf(IOperation? value, IOperation invocation, LockRegionFacts facts, out bool negated)
+    internal static bool IsResultOf(IOperation? value, IOperation invocation, LockRegionFacts facts, out bool negated)
     {
         negated = false;
         while (true)
@@ -682,7 +696,7 @@ internal sealed class HeldLockPaths
     }
 
     /// <summary>The local passed as <c>ref bool taken</c> (<c>Monitor.Enter(o, ref taken)</c>, <c>spin.Enter(ref taken)</c>) or <c>out bool createdNew</c>.</summary>
-    private static IOperation? RefFlag(IOperation acquire)
+    internal static IOperation? RefFlag(IOperation acquire)
     {
         var arguments = acquire switch
         {

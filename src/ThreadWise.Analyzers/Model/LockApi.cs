@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -78,6 +79,9 @@ internal sealed class LockApi
     private readonly ImmutableHashSet<IMethodSymbol> _monitorIsEntered;
     private readonly Dictionary<IPropertySymbol, (LockPrimitive Primitive, LockMode Mode)> _heldProperties =
         new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _blockingWithFlag = new(SymbolEqualityComparer.Default);
+    private readonly IFieldSymbol? _infiniteTimeSpan;
+    private readonly INamedTypeSymbol? _timeSpan;
 
     public LockApi(Compilation compilation)
     {
@@ -92,9 +96,16 @@ internal sealed class LockApi
         Interlocked = WellKnownTypes.Get(compilation, "System.Threading.Interlocked");
         Volatile = WellKnownTypes.Get(compilation, "System.Threading.Volatile");
         LockEnterScope = SymbolSets.Methods(Lock, "EnterScope");
+        _infiniteTimeSpan = WellKnownTypes.Get(compilation, "System.Threading.Timeout")?.GetMembers("InfiniteTimeSpan").OfType<IFieldSymbol>().FirstOrDefault();
+        _timeSpan = WellKnownTypes.Get(compilation, "System.TimeSpan");
 
         foreach (var m in SymbolSets.Methods(Monitor, "Enter"))
         {
+            if (m.Parameters.Length == 2)
+            {
+                _blockingWithFlag.Add(m.OriginalDefinition);
+            }
+
             // Monitor.Enter(o, ref bool taken) reports through its flag.
             Add(m, LockPrimitive.Monitor, m.Parameters.Length == 2 ? LockActionKind.TryAcquire : LockActionKind.Acquire);
         }
@@ -132,6 +143,11 @@ internal sealed class LockApi
         Add(SymbolSets.Methods(ReaderWriterLockSlim, "ExitUpgradeableReadLock"), LockPrimitive.ReaderWriterLockSlim, LockActionKind.Release, LockMode.UpgradeableRead);
 
         Add(SymbolSets.Methods(SpinLock, "Enter", "TryEnter"), LockPrimitive.SpinLock, LockActionKind.TryAcquire);
+        foreach (var m in SymbolSets.Methods(SpinLock, "Enter"))
+        {
+            _blockingWithFlag.Add(m.OriginalDefinition);
+        }
+
         Add(SymbolSets.Methods(SpinLock, "Exit"), LockPrimitive.SpinLock, LockActionKind.Release);
 
         _monitorIsEntered = SymbolSets.Methods(Monitor, "IsEntered");
@@ -275,6 +291,53 @@ internal sealed class LockApi
         };
         return target is not null;
     }
+
+    /// <summary>
+    /// True for a try-acquire that cannot return without the lock: a blocking enter that reports through a
+    /// <c>ref bool</c> flag (<c>Monitor.Enter(o, ref taken)</c>, <c>SpinLock.Enter(ref taken)</c>: it throws rather than
+    /// fail), or a timed wait given an infinite timeout (<c>-1</c>, <c>Timeout.Infinite</c>, <c>Timeout.InfiniteTimeSpan</c>).
+    /// </summary>
+    public bool CannotFail(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod.OriginalDefinition;
+        if (_blockingWithFlag.Contains(method))
+        {
+            return true;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            var type = argument.Parameter?.Type;
+            if (type?.SpecialType == SpecialType.System_Int32 && argument.Parameter!.RefKind == RefKind.None)
+            {
+                // The timeout is the only int parameter of every try-acquire (millisecondsTimeout).
+                return argument.Value.ConstantValue is { HasValue: true, Value: -1 };
+            }
+
+            if (type.Is(_timeSpan))
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation { IsImplicit: true } conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                return value is IFieldReferenceOperation field && SymbolEqualityComparer.Default.Equals(field.Field, _infiniteTimeSpan);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The lock object of a "does this thread hold it" query (<c>Monitor.IsEntered(o)</c>, <c>rw.IsWriteLockHeld</c>,
+    /// <c>IsReadLockHeld</c>, <c>IsUpgradeableReadLockHeld</c>, <c>IsHeldByCurrentThread</c>), or null.
+    /// </summary>
+    public IOperation? HeldQueryLockObject(IOperation? operation) =>
+        TryGetHeldTest(operation, out var test) ? test.LockObject : null;
+
+    /// <summary>True for the blocking enters that report through a <c>ref bool</c> flag (<c>Monitor.Enter(o, ref taken)</c>, <c>SpinLock.Enter(ref taken)</c>).</summary>
+    public bool IsBlockingEnterWithFlag(IMethodSymbol method) => _blockingWithFlag.Contains(method.OriginalDefinition);
 
     /// <summary>True for the types whose instances are locks (used to tell a lock field from a data field).</summary>
     public bool IsLockType(ITypeSymbol? type) =>

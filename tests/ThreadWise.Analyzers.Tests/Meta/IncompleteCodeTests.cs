@@ -67,6 +67,48 @@ public class IncompleteCodeTests
         }
         """;
 
+    private const string Locks = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        class Locks
+        {
+            private readonly object _sync = new object();
+            private static readonly object s_sync = new object();
+            private static int s_total;
+            private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+            private readonly Mutex _mutex = new Mutex();
+
+            public async Task RunAsync(CancellationToken ct)
+            {
+                Monitor.TryEnter(_sync, 100);
+                try { s_total++; } finally { Monitor.Exit(_sync); }
+                if (!_gate.Wait(10)) return;
+                try { await Task.Yield(); } finally { _gate.Release(); }
+                bool taken = _mutex.WaitOne(50);
+                if (taken) { _mutex.ReleaseMutex(); }
+                try
+                {
+                    await _gate.WaitAsync(ct);
+                    Monitor.Enter(_sync);
+                    s_total++;
+                }
+                finally
+                {
+                    Monitor.Exit(_sync);
+                    _gate.Release();
+                }
+
+                lock (new object()) { s_total++; }
+                var local = new object();
+                lock (local) { s_total--; }
+                lock (_sync) { s_total += 2; }
+                lock (s_sync) { s_total += 3; }
+            }
+        }
+        """;
+
     private const string Broken = """
         using System.Threading;
         class C
@@ -137,6 +179,7 @@ public class IncompleteCodeTests
         yield return new object[] { "threading", Threading };
         yield return new object[] { "monitors", Monitors };
         yield return new object[] { "broken", Broken };
+        yield return new object[] { "locks", Locks };
         var samples = RuleCatalog.PathInRepository("samples");
         if (Directory.Exists(samples))
         {

@@ -243,6 +243,72 @@ public class LiveAnalysisTests
             }
             """
         },
+        {
+            "TW0010",
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+                async Task M(CancellationToken ct)
+                {
+                    try
+                    {
+                        await _gate.WaitAsync(ct);
+                        System.Console.WriteLine();
+                    }
+                    finally
+                    {
+                        _gate.Release();
+                    }
+                }
+            }
+            """
+        },
+        {
+            "TW0011",
+            """
+            using System.Threading;
+            class C
+            {
+                private readonly SemaphoreSlim _gate = new(1);
+                void M()
+                {
+                    _gate.Wait(100);
+                    try { System.Console.WriteLine(); }
+                    finally { _gate.Release(); }
+                }
+            }
+            """
+        },
+        {
+            "TW0014",
+            """
+            class C
+            {
+                private static int s_total;
+                private readonly object _gate = new object();
+                public void Add(int n)
+                {
+                    lock (_gate) { s_total += n; }
+                }
+            }
+            """
+        },
+        {
+            "TW0014",
+            """
+            class C
+            {
+                private int _total;
+                public void Add(int n)
+                {
+                    lock (new object()) { _total += n; }
+                }
+            }
+            """
+        },
     };
 
     [Theory]
