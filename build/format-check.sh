@@ -10,7 +10,8 @@
 # Usage: build/format-check.sh  (from anywhere; exits non-zero with the reason on failure)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-rules="TW0001 TW0002 TW0003 TW0004 TW0005 TW0006 TW0007"
+# Every shipped rule (one docs page each; a meta-test keeps pages and descriptors in step).
+rules=$(cd "$repo/docs/rules" && ls TW*.md | sed 's/\.md$//' | tr '\n' ' ')
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -38,7 +38,7 @@ public static class Program
         {
             try
             {
-                await gate.WaitAsync(cts.Token);
+                await gate.WaitAsync(cts.Token); // expect: TW0010 no-fix (the bug half of this demo, on purpose)
                 // ... work ...
             }
             catch (OperationCanceledException)
@@ -168,7 +168,7 @@ public static class Program
             {
                 if (items.Count == 0)
                 {
-                    Monitor.Wait(gate, HangTimeout); // bug: `if`, not `while`
+                    Monitor.Wait(gate, HangTimeout); // expect: TW0008 no-fix (the bug half of this demo, on purpose: `if`, not `while`)
                 }
 
                 if (!items.TryDequeue(out _))

@@ -119,6 +119,11 @@ public sealed class TW0007WaitBeforeCompletionCodeFix : ThreadWiseCodeFixProvide
 
         public static Plan? TryCreate(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
+            if (diagnostic.Properties.TryGetValue(TW0007WaitBeforeCompletionAnalyzer.MissingProperty, out var missing) && missing == "true")
+            {
+                return ForMissingCompletion(root, model, diagnostic);
+            }
+
             if (!diagnostic.Properties.TryGetValue(TW0007WaitBeforeCompletionAnalyzer.KindProperty, out var kind) ||
                 kind != TW0007WaitBeforeCompletionAnalyzer.WaitKind ||
                 !diagnostic.Properties.TryGetValue(TW0007WaitBeforeCompletionAnalyzer.MethodProperty, out var method) ||
@@ -168,6 +173,34 @@ public sealed class TW0007WaitBeforeCompletionCodeFix : ThreadWiseCodeFixProvide
 
             var repeatable = diagnostic.Properties.TryGetValue(TW0007WaitBeforeCompletionAnalyzer.RepeatableProperty, out var r) && r == "true";
             return repeatable ? new Plan(waitUnit, callText, null, move: false) : null;
+        }
+
+        /// <summary>
+        /// No completion call exists at all (the commonest form: <c>Complete()</c> forgotten): insert
+        /// <c>Receiver.Method();</c> right before the wait, when that call binds there to the completion method.
+        /// </summary>
+        private static Plan? ForMissingCompletion(SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+        {
+            if (!diagnostic.Properties.TryGetValue(TW0007WaitBeforeCompletionAnalyzer.ReceiverProperty, out var receiverText) ||
+                !diagnostic.Properties.TryGetValue(TW0007WaitBeforeCompletionAnalyzer.MethodProperty, out var method) ||
+                string.IsNullOrEmpty(receiverText) || string.IsNullOrEmpty(method) ||
+                root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not { } wait ||
+                wait.FirstAncestorOrSelf<StatementSyntax>() is not { } statement ||
+                wait.AncestorsAndSelf().TakeWhile(n => n != statement).Any(n => n is AnonymousFunctionExpressionSyntax))
+            {
+                return null;
+            }
+
+            var waitUnit = StatementEditing.MovableUnit(statement);
+            var callText = receiverText + "." + method + "()";
+            var call = SyntaxFactory.ParseExpression(callText);
+            if (waitUnit.Parent is not (BlockSyntax or SwitchSectionSyntax or CompilationUnitSyntax) ||
+                model.GetSpeculativeSymbolInfo(waitUnit.SpanStart, call, SpeculativeBindingOption.BindAsExpression).Symbol is not IMethodSymbol { Parameters.Length: 0 })
+            {
+                return null;
+            }
+
+            return new Plan(waitUnit, callText, null, move: false);
         }
 
         /// <summary>Every local the receiver reads is declared before <paramref name="position"/>.</summary>

@@ -241,6 +241,51 @@ public class TW0007WaitBeforeCompletionShapeTests
         Assert.Equal("channel.Writer", diagnostic.Properties["Receiver"]);
         Assert.Equal("Complete", diagnostic.Properties["Method"]);
         Assert.Equal("Wait", diagnostic.Properties["Kind"]);
+
+        // The light bulb inserts the missing completion right before the wait.
+        var action = Assert.Single(await EditorHost.LightBulbAsync(live.Document, diagnostic));
+        var fixedText = await EditorHost.ApplyAsync(live.Document, action);
+        Assert.Contains("""
+                    await channel.Writer.WriteAsync(1);
+                    channel.Writer.Complete();
+                    await consumer;
+            """, fixedText, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public Task Fix_MissingCompletion_InsertedBeforeTheWait_NullKeyFixAll()
+    {
+        const string source = Usings + """
+            class Pipeline
+            {
+                public static void Run()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var n in queue.GetConsumingEnumerable()) Console.WriteLine(n); });
+                    queue.Add(1);
+
+                    // wait for the consumer
+                    {|TW0007:consumer.Wait()|};
+                }
+            }
+            """;
+        const string fixedSource = Usings + """
+            class Pipeline
+            {
+                public static void Run()
+                {
+                    var queue = new BlockingCollection<int>();
+                    var consumer = Task.Run(() => { foreach (var n in queue.GetConsumingEnumerable()) Console.WriteLine(n); });
+                    queue.Add(1);
+
+                    queue.CompleteAdding();
+                    // wait for the consumer
+                    consumer.Wait();
+                }
+            }
+            """;
+        return CSharpCodeFixVerifier<ThreadWise.Analyzers.Rules.TW0007WaitBeforeCompletionAnalyzer, ThreadWise.CodeFixes.Rules.TW0007WaitBeforeCompletionCodeFix>
+            .VerifyCodeFixAsync(source, fixedSource);
     }
 
     // ---- LINQ aggregation as the consumer ----------------------------------------------------------------------
