@@ -98,7 +98,11 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         }
 
         // A method returning a task (`Task StartAsync() => Task.Run(Run)`) is an async alternative, not a thread start.
-        var candidates = starters.Where(s => s.ReturnsVoid).OrderBy(s => s.Parameters.Length).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+        // Neither is `RunAsync()` that starts `Run` on a thread: by .NET's naming convention `Run` and `RunAsync` are one
+        // operation offered both ways, so `Run()` is the synchronous form on purpose (NetMQ's NetMQPoller.Run/RunAsync).
+        var candidates = starters
+            .Where(s => s.ReturnsVoid && s.Name != method.Name + "Async")
+            .OrderBy(s => s.Parameters.Length).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
         if (candidates.Count == 0 || !IsCreatedHereAndNeverStarted(invocation, receiver, candidates, fields, context.CancellationToken) ||
             RunsOnAnotherThread(invocation, model) ||
             (context.ContainingSymbol is IMethodSymbol caller && bodies.MayLaunch(callerType, caller.Name, context.CancellationToken) &&

@@ -235,6 +235,42 @@ public class TW0002ThreadBodyCalledDirectlyTests
     }
 
     [Fact]
+    public Task NoDiagnostic_SynchronousTwinOfAnAsyncStarter()
+    {
+        // NetMQ's NetMQPoller: Run() runs the poller on the caller's thread, RunAsync() on a new one; calling Run() is
+        // the synchronous form on purpose. Its twin below, with the starter named Start(), is the course's bug.
+        const string source = """
+            using System.Threading;
+
+            class Poller
+            {
+                public void Run() { }
+
+                public void RunAsync() => new Thread(Run).Start();
+            }
+
+            class Worker
+            {
+                public void Run() { }
+
+                public void Start() => new Thread(Run).Start();
+            }
+
+            class Client
+            {
+                void M()
+                {
+                    var poller = new Poller();
+                    poller.Run();
+                    var worker = new Worker();
+                    {|TW0002:worker.Run()|};
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_RunThatIsNoThreadBody()
     {
         const string source = """

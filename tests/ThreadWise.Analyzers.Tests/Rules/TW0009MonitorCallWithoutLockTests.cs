@@ -527,6 +527,33 @@ public class TW0009MonitorCallWithoutLockTests
     }
 
     [Fact]
+    public Task NoDiagnostic_LockObjectHandedIn_ThroughTheConstructor()
+    {
+        // NetMQ's MailboxSafe: the owner passes its own lock in and holds it around TryRecv, which waits on it.
+        const string source = Usings + """
+            public class Mailbox
+            {
+                private readonly object _sync;
+                private readonly Queue<int> _commands = new Queue<int>();
+
+                public Mailbox(object sync) => _sync = sync;
+
+                public bool TryReceive(int timeout, out int command)
+                {
+                    if (_commands.TryDequeue(out command))
+                    {
+                        return true;
+                    }
+
+                    Monitor.Wait(_sync, timeout);
+                    return _commands.TryDequeue(out command);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_PublicHelper_CalledWithTheLockInTheType()
     {
         const string source = Usings + """

@@ -127,9 +127,10 @@ internal sealed class MonitorCallsOfType
             return Callers(method, identity, visited, depth, noCallers: string.Empty);
         }
 
-        // Reachable from outside the type: only a lock object private to the type (and not handed out) is certainly
+        // Reachable from outside the type: only a lock object private to the type, created by it (not handed in, e.g.
+        // through a constructor parameter, which its owner may hold while calling) and not handed out is certainly
         // not held by the caller.
-        if (identity.IsThis || root is null || root.DeclaredAccessibility != Accessibility.Private || IsExposed(root))
+        if (identity.IsThis || root is null || root.DeclaredAccessibility != Accessibility.Private || !IsFresh(identity) || IsExposed(root))
         {
             return null;
         }
