@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -47,35 +48,32 @@ public sealed class TW0009MonitorCallWithoutLockCodeFix : ThreadWiseCodeFixProvi
                 continue;
             }
 
-            var locked = SyntaxFactory.Block(SyntaxFactory.LockStatement(
-                target.LockObject.WithoutTrivia(),
-                SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(target.Invocation.WithoutTrivia()))));
             switch (target.Site)
             {
                 case ExpressionStatementSyntax statement:
-                    editor.ReplaceNode(statement, locked.Statements[0]
+                    editor.ReplaceNode(statement, Locked(target.Invocation, target.LockObject, statement.GetTrailingTrivia()).Statements[0]
                         .WithLeadingTrivia(statement.GetLeadingTrivia())
-                        .WithTrailingTrivia(statement.GetTrailingTrivia())
+                        .WithTrailingTrivia(LineBreaks(statement.GetTrailingTrivia()))
                         .WithAdditionalAnnotations(Formatter.Annotation));
                     break;
                 case MethodDeclarationSyntax method:
                     editor.ReplaceNode(method, method
                         .WithExpressionBody(null)
                         .WithSemicolonToken(default)
-                        .WithBody(locked.WithTrailingTrivia(method.SemicolonToken.TrailingTrivia))
+                        .WithBody(Locked(target.Invocation, target.LockObject, method.SemicolonToken.TrailingTrivia).WithTrailingTrivia(LineBreaks(method.SemicolonToken.TrailingTrivia)))
                         .WithAdditionalAnnotations(Formatter.Annotation));
                     break;
                 case LocalFunctionStatementSyntax local:
                     editor.ReplaceNode(local, local
                         .WithExpressionBody(null)
                         .WithSemicolonToken(default)
-                        .WithBody(locked.WithTrailingTrivia(local.SemicolonToken.TrailingTrivia))
+                        .WithBody(Locked(target.Invocation, target.LockObject, local.SemicolonToken.TrailingTrivia).WithTrailingTrivia(LineBreaks(local.SemicolonToken.TrailingTrivia)))
                         .WithAdditionalAnnotations(Formatter.Annotation));
                     break;
                 case LambdaExpressionSyntax lambda:
                     editor.ReplaceNode(lambda, lambda
                         .WithExpressionBody(null)
-                        .WithBlock(locked)
+                        .WithBlock(Locked(target.Invocation, target.LockObject, default))
                         .WithAdditionalAnnotations(Formatter.Annotation));
                     break;
             }
@@ -83,6 +81,19 @@ public sealed class TW0009MonitorCallWithoutLockCodeFix : ThreadWiseCodeFixProvi
 
         return editor.GetChangedDocument();
     }
+
+    /// <summary>
+    /// <c>{ lock (x) { Monitor.Pulse(x); } }</c>; the call keeps the trailing comment it had (<c>// wake one</c> stays on
+    /// the Pulse line, not after the lock's closing brace).
+    /// </summary>
+    private static BlockSyntax Locked(InvocationExpressionSyntax invocation, ExpressionSyntax lockObject, SyntaxTriviaList callTrailing) =>
+        SyntaxFactory.Block(SyntaxFactory.LockStatement(
+            lockObject.WithoutTrivia(),
+            SyntaxFactory.Block(SyntaxFactory.ExpressionStatement(invocation.WithoutTrivia()).WithTrailingTrivia(callTrailing))));
+
+    /// <summary>Only the line breaks of a trailing trivia list (its comment moved onto the call).</summary>
+    private static SyntaxTriviaList LineBreaks(SyntaxTriviaList trailing) =>
+        SyntaxFactory.TriviaList(trailing.Where(t => t.IsKind(SyntaxKind.EndOfLineTrivia)));
 
     /// <summary>
     /// Where the lock goes around <c>Monitor.Pulse(x)</c>: its statement, or the expression-bodied void method, local

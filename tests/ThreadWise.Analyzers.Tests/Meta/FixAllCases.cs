@@ -521,5 +521,622 @@ internal static class FixAllCases
                 }
             }
             """),
+        ["TW0008.IfToWhile"] = new(
+            "TW0008",
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Buffer
+            {
+                private readonly object _gate = new object();
+                private readonly Queue<int> _items = new Queue<int>();
+                private bool _open;
+
+                public int Take()
+                {
+                    lock (_gate)
+                    {
+                        if (_items.Count == 0)
+                        {
+                            // wait for Put
+                            Monitor.Wait(_gate);
+                        }
+
+                        return _items.Dequeue();
+                    }
+                }
+
+                public void WaitOpen()
+                {
+                    lock (_gate)
+                    {
+                        if (!_open)
+                            Monitor.Wait(_gate); // until Open
+                    }
+                }
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Buffer
+            {
+                private readonly object _gate = new object();
+                private readonly Queue<int> _items = new Queue<int>();
+                private bool _open;
+
+                public int Take()
+                {
+                    lock (_gate)
+                    {
+                        while (_items.Count == 0)
+                        {
+                            // wait for Put
+                            Monitor.Wait(_gate);
+                        }
+
+                        return _items.Dequeue();
+                    }
+                }
+
+                public void WaitOpen()
+                {
+                    lock (_gate)
+                    {
+                        while (!_open)
+                            Monitor.Wait(_gate); // until Open
+                    }
+                }
+            }
+            """),
+        ["TW0009.PulseOutsideLock"] = new(
+            "TW0009",
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Buffer
+            {
+                private readonly object _gate = new object();
+                private readonly Queue<int> _items = new Queue<int>();
+
+                public void Put(int item)
+                {
+                    lock (_gate)
+                    {
+                        _items.Enqueue(item);
+                    }
+
+                    // wake one taker
+                    Monitor.Pulse(_gate);
+                }
+
+                public void Stop()
+                {
+                    Monitor.PulseAll(_gate); // everyone
+                }
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Buffer
+            {
+                private readonly object _gate = new object();
+                private readonly Queue<int> _items = new Queue<int>();
+
+                public void Put(int item)
+                {
+                    lock (_gate)
+                    {
+                        _items.Enqueue(item);
+                    }
+
+                    // wake one taker
+                    lock (_gate)
+                    {
+                        Monitor.Pulse(_gate);
+                    }
+                }
+
+                public void Stop()
+                {
+                    lock (_gate)
+                    {
+                        Monitor.PulseAll(_gate); // everyone
+                    }
+                }
+            }
+            """),
+        ["TW0010.TwoAcquires"] = new(
+            "TW0010",
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                private static readonly SemaphoreSlim Gate = new SemaphoreSlim(1);
+                private static readonly object Sync = new object();
+
+                public async Task SaveAsync(CancellationToken ct)
+                {
+                    try
+                    {
+                        // one saver at a time
+                        await Gate.WaitAsync(ct);
+                        await Task.Delay(10, ct);
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                }
+
+                public void Update()
+                {
+                    try
+                    {
+                        Monitor.Enter(Sync);
+                        Console.WriteLine("updating");
+                    }
+                    finally
+                    {
+                        Monitor.Exit(Sync);
+                    }
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                private static readonly SemaphoreSlim Gate = new SemaphoreSlim(1);
+                private static readonly object Sync = new object();
+
+                public async Task SaveAsync(CancellationToken ct)
+                {
+                    // one saver at a time
+                    await Gate.WaitAsync(ct);
+                    try
+                    {
+                        await Task.Delay(10, ct);
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                }
+
+                public void Update()
+                {
+                    Monitor.Enter(Sync);
+                    try
+                    {
+                        Console.WriteLine("updating");
+                    }
+                    finally
+                    {
+                        Monitor.Exit(Sync);
+                    }
+                }
+            }
+            """),
+        ["TW0011.TwoTryAcquires"] = new(
+            "TW0011",
+            """
+            using System;
+            using System.Threading;
+
+            class Account
+            {
+                private static readonly object Sync = new object();
+                private static readonly SemaphoreSlim Gate = new SemaphoreSlim(1);
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    Monitor.TryEnter(Sync, 50); // do not wait long
+                    try
+                    {
+                        _balance += amount;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(Sync);
+                    }
+                }
+
+                public void Save()
+                {
+                    // one saver at a time
+                    Gate.Wait(TimeSpan.FromMilliseconds(50));
+                    try
+                    {
+                        Console.WriteLine(_balance);
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Threading;
+
+            class Account
+            {
+                private static readonly object Sync = new object();
+                private static readonly SemaphoreSlim Gate = new SemaphoreSlim(1);
+                private int _balance;
+
+                public void Deposit(int amount)
+                {
+                    if (!Monitor.TryEnter(Sync, 50)) // do not wait long
+                    {
+                        throw new TimeoutException("'Sync' was not acquired");
+                    }
+
+                    try
+                    {
+                        _balance += amount;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(Sync);
+                    }
+                }
+
+                public void Save()
+                {
+                    // one saver at a time
+                    if (!Gate.Wait(TimeSpan.FromMilliseconds(50)))
+                    {
+                        throw new TimeoutException("'Gate' was not acquired");
+                    }
+
+                    try
+                    {
+                        Console.WriteLine(_balance);
+                    }
+                    finally
+                    {
+                        Gate.Release();
+                    }
+                }
+            }
+            """),
+        ["TW0012.TwoLoops"] = new(
+            "TW0012",
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Workers
+            {
+                public static void Run(int[] taken, string[] names)
+                {
+                    var workers = new Thread[taken.Length];
+                    for (int i = 0; i < workers.Length; i++)
+                    {
+                        // each worker counts its own slot
+                        workers[i] = new Thread(() => Interlocked.Increment(ref taken[i]));
+                        workers[i].Start();
+                    }
+
+                    var greeters = new List<Thread>();
+                    for (var n = 0; n < names.Length; n++)
+                    {
+                        var thread = new Thread(() =>
+                        {
+                            Console.WriteLine(names[n]); // the name of this worker
+                        });
+                        thread.Start();
+                        greeters.Add(thread);
+                    }
+
+                    foreach (var worker in workers)
+                    {
+                        worker.Join();
+                    }
+
+                    greeters.ForEach(g => g.Join());
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading;
+
+            class Workers
+            {
+                public static void Run(int[] taken, string[] names)
+                {
+                    var workers = new Thread[taken.Length];
+                    for (int i = 0; i < workers.Length; i++)
+                    {
+                        // each worker counts its own slot
+                        var index = i;
+                        workers[i] = new Thread(() => Interlocked.Increment(ref taken[index]));
+                        workers[i].Start();
+                    }
+
+                    var greeters = new List<Thread>();
+                    for (var n = 0; n < names.Length; n++)
+                    {
+                        var currentN = n;
+                        var thread = new Thread(() =>
+                        {
+                            Console.WriteLine(names[currentN]); // the name of this worker
+                        });
+                        thread.Start();
+                        greeters.Add(thread);
+                    }
+
+                    foreach (var worker in workers)
+                    {
+                        worker.Join();
+                    }
+
+                    greeters.ForEach(g => g.Join());
+                }
+            }
+            """),
+        ["TW0013.BothKinds"] = new(
+            "TW0013",
+            """
+            using System.Diagnostics;
+
+            class Runner
+            {
+                private static ProcessStartInfo Info(string file) => new(file)
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+
+                public static string Build()
+                {
+                    using var child = Process.Start(Info("build"))!;
+                    child.WaitForExit();
+                    // everything it printed
+                    var output = child.StandardOutput.ReadToEnd();
+                    return output;
+                }
+
+                public static int Test()
+                {
+                    using var child = Process.Start(Info("test"))!;
+                    var output = child.StandardOutput.ReadToEnd();
+                    var errors = child.StandardError.ReadToEnd();
+                    child.WaitForExit();
+                    return output.Length + errors.Length;
+                }
+            }
+            """,
+            """
+            using System.Diagnostics;
+
+            class Runner
+            {
+                private static ProcessStartInfo Info(string file) => new(file)
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+
+                public static string Build()
+                {
+                    using var child = Process.Start(Info("build"))!;
+                    // everything it printed
+                    var output = child.StandardOutput.ReadToEnd();
+                    child.WaitForExit();
+                    return output;
+                }
+
+                public static int Test()
+                {
+                    using var child = Process.Start(Info("test"))!;
+                    var outputTask = child.StandardOutput.ReadToEndAsync();
+                    var errors = child.StandardError.ReadToEnd();
+                    var output = outputTask.GetAwaiter().GetResult();
+                    child.WaitForExit();
+                    return output.Length + errors.Length;
+                }
+            }
+            """),
+        ["TW0014.BothKinds"] = new(
+            "TW0014",
+            """
+            class Counter
+            {
+                private static long s_visits;
+                private static long s_hits;
+                private readonly object _gate = new object();
+
+                public void Visit()
+                {
+                    lock (_gate)
+                    {
+                        s_visits++;
+                    }
+                }
+
+                public void Hit()
+                {
+                    // count it
+                    lock (new object())
+                    {
+                        s_hits++;
+                    }
+                }
+            }
+            """,
+            """
+            class Counter
+            {
+                private static long s_visits;
+                private static long s_hits;
+                private readonly object _gate = new object();
+                private static readonly object s_sync = new object();
+
+                public void Visit()
+                {
+                    lock (s_sync)
+                    {
+                        s_visits++;
+                    }
+                }
+
+                public void Hit()
+                {
+                    // count it
+                    lock (s_sync)
+                    {
+                        s_hits++;
+                    }
+                }
+            }
+            """),
+        ["TW0019.BothKinds"] = new(
+            "TW0019",
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Store
+            {
+                private readonly object _gate = new object();
+                private readonly object _cacheGate = new object();
+                private int _saved;
+                private int _cached;
+
+                public async Task SaveAsync()
+                {
+                    Monitor.Enter(_gate);
+                    try
+                    {
+                        await Task.Delay(50);
+                        _saved++;
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_gate);
+                    }
+                }
+
+                public void Count()
+                {
+                    Monitor.Enter(_gate);
+                    _saved++;
+                    Monitor.Exit(_gate);
+                }
+
+                public async Task CacheAsync()
+                {
+                    // no try: a throw leaves it held
+                    Monitor.Enter(_cacheGate);
+                    await Task.Delay(10);
+                    _cached++;
+                    Monitor.Exit(_cacheGate);
+                }
+            }
+            """,
+            """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ThreadWise;
+
+            class Store
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly SemaphoreSlim _cacheGate = new SemaphoreSlim(1, 1);
+                private int _saved;
+                private int _cached;
+
+                public async Task SaveAsync()
+                {
+                    using (await _gate.EnterAsync())
+                    {
+                        await Task.Delay(50);
+                        _saved++;
+                    }
+                }
+
+                public void Count()
+                {
+                    _gate.Wait();
+                    _saved++;
+                    _gate.Release();
+                }
+
+                public async Task CacheAsync()
+                {
+                    // no try: a throw leaves it held
+                    await _cacheGate.WaitAsync();
+                    await Task.Delay(10);
+                    _cached++;
+                    _cacheGate.Release();
+                }
+            }
+            """,
+            new Dictionary<string, string>
+            {
+                ["TW0019.UseSemaphoreSlim"] = """
+                using System.Threading;
+                using System.Threading.Tasks;
+
+                class Store
+                {
+                    private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                    private readonly SemaphoreSlim _cacheGate = new SemaphoreSlim(1, 1);
+                    private int _saved;
+                    private int _cached;
+
+                    public async Task SaveAsync()
+                    {
+                        await _gate.WaitAsync();
+                        try
+                        {
+                            await Task.Delay(50);
+                            _saved++;
+                        }
+                        finally
+                        {
+                            _gate.Release();
+                        }
+                    }
+
+                    public void Count()
+                    {
+                        _gate.Wait();
+                        _saved++;
+                        _gate.Release();
+                    }
+
+                    public async Task CacheAsync()
+                    {
+                        // no try: a throw leaves it held
+                        await _cacheGate.WaitAsync();
+                        await Task.Delay(10);
+                        _cached++;
+                        _cacheGate.Release();
+                    }
+                }
+                """,
+            }),
     };
 }

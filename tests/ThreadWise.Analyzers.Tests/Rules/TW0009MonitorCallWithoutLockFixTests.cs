@@ -53,8 +53,8 @@ public class TW0009MonitorCallWithoutLockFixTests
                     // wake a consumer
                     lock (_gate)
                     {
-                        Monitor.Pulse(_gate);
-                    } // one is enough
+                        Monitor.Pulse(_gate); // one is enough
+                    }
                 }
             }
             """;
@@ -172,9 +172,9 @@ public class TW0009MonitorCallWithoutLockFixTests
                 {
                     lock (_gate)
                     {
-                        Monitor.Pulse(_gate);
+                        Monitor.Pulse(_gate); // wakes one
                     }
-                } // wakes one
+                }
 
                 public void Start()
                 {
