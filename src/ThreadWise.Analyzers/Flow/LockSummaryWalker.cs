@@ -408,7 +408,8 @@ internal sealed partial class LockSummaryWalker
     {
         var syntax = operation.Syntax;
         var callee = (target.PartialDefinitionPart ?? target).OriginalDefinition;
-        if (SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _assembly) && !callee.DeclaringSyntaxReferences.IsEmpty)
+        if (SymbolEqualityComparer.Default.Equals(callee.ContainingAssembly, _assembly) && !callee.DeclaringSyntaxReferences.IsEmpty &&
+            !IsFreshObject(instance, operation))
         {
             var (kind, root, display) = Receiver(instance);
             _summary.Calls.Add(Facts(new LockCallSite(callee, syntax, state, kind, root, display), operation));
@@ -549,6 +550,53 @@ internal sealed partial class LockSummaryWalker
         }
 
         return _released;
+    }
+
+    /// <summary>
+    /// True when the receiver is a local that only ever holds an object this body just created
+    /// (<c>var c = new Connector(this); c.Cancel();</c>, npgsql's cancellation): the callee's instance locks are that new
+    /// object's, not the caller's, and no other thread holds them yet, so the call adds no lock order.
+    /// </summary>
+    private bool IsFreshObject(IOperation? instance, IOperation operation)
+    {
+        while (instance is IConversionOperation { IsImplicit: true } conversion)
+        {
+            instance = conversion.Operand;
+        }
+
+        if (instance is not ILocalReferenceOperation { Local: var local })
+        {
+            return false;
+        }
+
+        var body = operation;
+        while (body.Parent is not null)
+        {
+            body = body.Parent;
+        }
+
+        var created = false;
+        foreach (var part in body.DescendantsAndSelf())
+        {
+            switch (part)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    if (declarator.GetVariableInitializer()?.Value is not IObjectCreationOperation)
+                    {
+                        return false;
+                    }
+
+                    created = true;
+                    break;
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local) &&
+                                                             !reference.IsDeclaration &&
+                                                             (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference ||
+                                                              reference.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out }):
+                    return false;
+            }
+        }
+
+        return created;
     }
 
     private (LockRootKind Kind, ISymbol? Root, string? Display) Receiver(IOperation? instance)

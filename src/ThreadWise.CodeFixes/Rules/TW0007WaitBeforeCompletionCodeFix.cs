@@ -195,7 +195,8 @@ public sealed class TW0007WaitBeforeCompletionCodeFix : ThreadWiseCodeFixProvide
             var callText = receiverText + "." + method + "()";
             var call = SyntaxFactory.ParseExpression(callText);
             if (waitUnit.Parent is not (BlockSyntax or SwitchSectionSyntax or CompilationUnitSyntax) ||
-                model.GetSpeculativeSymbolInfo(waitUnit.SpanStart, call, SpeculativeBindingOption.BindAsExpression).Symbol is not IMethodSymbol { Parameters.Length: 0 })
+                model.GetSpeculativeSymbolInfo(waitUnit.SpanStart, call, SpeculativeBindingOption.BindAsExpression).Symbol is not IMethodSymbol completion ||
+                !completion.Parameters.All(p => p.IsOptional))
             {
                 return null;
             }

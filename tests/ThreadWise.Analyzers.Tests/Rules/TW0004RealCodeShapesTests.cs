@@ -550,4 +550,80 @@ public class TW0004RealCodeShapesTests
             """;
         return Verify.VerifyAnalyzerAsync(source);
     }
+    [Fact]
+    public Task NoDiagnostic_CallOnAnObjectJustCreated_ItsLocksAreNotOurs()
+    {
+        // npgsql's cancellation: under CancelLock, a new connector sends the cancel request; that connector's own
+        // CleanupLock is another object than this one's, and no other thread has it yet.
+        const string source = """
+            public class Connector
+            {
+                private readonly object _cancelLock = new object();
+                private readonly object _cleanupLock = new object();
+
+                public Connector() { }
+
+                private Connector(Connector parent) { }
+
+                public void Cancel()
+                {
+                    lock (_cancelLock)
+                    {
+                        var sender = new Connector(this);
+                        sender.SendCancel();
+                    }
+                }
+
+                private void SendCancel()
+                {
+                    lock (_cleanupLock) { }
+                }
+
+                public void Break()
+                {
+                    lock (_cleanupLock)
+                    {
+                        lock (_cancelLock) { }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_SameCallOnAnInstanceThatIsShared()
+    {
+        // The twin: the same call on this instance (or a field-held one others can reach) takes its locks in the
+        // opposite order to Break.
+        const string source = """
+            public class Connector
+            {
+                private readonly object _cancelLock = new object();
+                private readonly object _cleanupLock = new object();
+
+                public void Cancel()
+                {
+                    lock (_cancelLock)
+                    {
+                        {|TW0004:SendCancel()|};
+                    }
+                }
+
+                private void SendCancel()
+                {
+                    lock (_cleanupLock) { }
+                }
+
+                public void Break()
+                {
+                    lock (_cleanupLock)
+                    {
+                        lock ({|TW0004:_cancelLock|}) { }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
