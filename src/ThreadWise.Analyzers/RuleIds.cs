@@ -12,6 +12,8 @@ internal static class RuleIds
     public const string WaitBeforeCompletion = "TW0007";
     public const string LoopVariableCapturedByThread = "TW0012";
     public const string ProcessOutputReadAfterWait = "TW0013";
+    public const string CheckThenActOnConcurrentCollection = "TW0015";
+    public const string CollectionMutatedConcurrently = "TW0017";
 }
 
 /// <summary>The diagnostic categories ThreadWise uses.</summary>
