@@ -42,6 +42,8 @@ internal sealed class CollectionApi
     private readonly ImmutableHashSet<IMethodSymbol> _tryTakes;
     private readonly ImmutableHashSet<IMethodSymbol> _blockingTakes;
     private readonly INamedTypeSymbol? _concurrentDictionary;
+    private readonly ImmutableHashSet<IMethodSymbol> _unsafeMutators;
+    private readonly ImmutableArray<INamedTypeSymbol> _unsafeKeyed;
     private readonly IPropertySymbol? _channelReader;
 
     public CollectionApi(Compilation compilation, CompletionApi completions)
@@ -67,6 +69,48 @@ internal sealed class CollectionApi
             Only(SymbolSets.Methods(blocking, "TryTake"), 1),
             SymbolSets.Methods(reader, "TryRead"));
         _blockingTakes = SymbolSets.Union(SymbolSets.Methods(blocking, "Take"), SymbolSets.Methods(reader, "ReadAsync"));
+
+        var list = Type("System.Collections.Generic.List`1");
+        var dictionary = Type("System.Collections.Generic.Dictionary`2");
+        var sortedDictionary = Type("System.Collections.Generic.SortedDictionary`2");
+        var sortedList = Type("System.Collections.Generic.SortedList`2");
+        _unsafeKeyed = new[] { dictionary, sortedDictionary, sortedList }.Where(t => t is not null).Select(t => t!).ToImmutableArray();
+        _unsafeMutators = SymbolSets.Union(
+            SymbolSets.Methods(list, "Add", "AddRange", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "Clear", "Sort", "Reverse"),
+            SymbolSets.Methods(dictionary, "Add", "TryAdd", "Remove", "Clear"),
+            SymbolSets.Methods(sortedDictionary, "Add", "Remove", "Clear"),
+            SymbolSets.Methods(sortedList, "Add", "Remove", "RemoveAt", "Clear"),
+            SymbolSets.Methods(Type("System.Collections.Generic.HashSet`1"), "Add", "Remove", "Clear", "UnionWith", "ExceptWith", "IntersectWith", "SymmetricExceptWith", "RemoveWhere"),
+            SymbolSets.Methods(Type("System.Collections.Generic.SortedSet`1"), "Add", "Remove", "Clear", "UnionWith", "ExceptWith", "IntersectWith", "SymmetricExceptWith", "RemoveWhere"),
+            SymbolSets.Methods(Type("System.Collections.Generic.Queue`1"), "Enqueue", "Dequeue", "TryDequeue", "Clear"),
+            SymbolSets.Methods(Type("System.Collections.Generic.Stack`1"), "Push", "Pop", "TryPop", "Clear"),
+            SymbolSets.Methods(Type("System.Collections.Generic.LinkedList`1"), "AddFirst", "AddLast", "AddBefore", "AddAfter", "Remove", "RemoveFirst", "RemoveLast", "Clear"));
+        HasUnsafe = list is not null || dictionary is not null;
+    }
+
+    /// <summary>False when the compilation has none of the non-thread-safe collections of TW0017.</summary>
+    public bool HasUnsafe { get; }
+
+    /// <summary>
+    /// <paramref name="operation"/> changes a collection that is not thread-safe (<c>List&lt;T&gt;</c>, <c>Dictionary</c>,
+    /// <c>HashSet</c>, <c>Queue</c>, <c>Stack</c>, sorted and linked collections): a mutating call, or an indexer write
+    /// of a dictionary (which may add). A <c>List&lt;T&gt;</c> indexer write replaces one slot and is not counted.
+    /// </summary>
+    public bool TryGetUnsafeMutation(IOperation operation, out IOperation collection)
+    {
+        collection = null!;
+        switch (operation)
+        {
+            case IInvocationOperation { Instance: { } instance } call when _unsafeMutators.ContainsMethod(call.TargetMethod):
+                collection = instance;
+                return true;
+            case IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer }
+                when _unsafeKeyed.Any(t => indexer.Property.ContainingType.OriginalDefinition.Is(t)):
+                collection = instance;
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>False when the compilation has none of the collections (the rule has nothing to do).</summary>

@@ -364,6 +364,42 @@ public class TW0015CheckThenActOnConcurrentCollectionTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_CacheRefillIgnoringTheOldValue_AndDoubleCheckedUnderALock()
+    {
+        // Shapes from StackExchange.Redis (LuaScript.Prepare) and npgsql (TestBase.GetDataSource).
+        var source = InClass("""
+                private readonly ConcurrentDictionary<string, WeakReference> _cache = new();
+                object Prepare(string script)
+                {
+                    if (!_cache.TryGetValue(script, out var weak) || weak.Target is not string ret)
+                    {
+                        ret = script.Trim();
+                        _cache[script] = new WeakReference(ret);
+                    }
+
+                    return ret;
+                }
+
+                int Get(string key)
+                {
+                    if (!_counts.TryGetValue(key, out var value))
+                    {
+                        lock (_gate)
+                        {
+                            if (!_counts.TryGetValue(key, out value))
+                            {
+                                _counts[key] = value = key.Length;
+                            }
+                        }
+                    }
+
+                    return value;
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- fixes -------------------------------------------------------------------------------------------------
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -77,8 +78,12 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionAnalyzer : Diagnosti
                     if (!collections.TryGetAct(act, out var acted, out var actKind, out var actKey) ||
                         (actKind == CollectionActKind.IndexerWrite) != (checkKind == CollectionCheckKind.Key) ||
                         !path.Equals(collections.PathOf(acted) ?? default) ||
-                        (checkKey is not null && !SameKey(checkKey, actKey)))
+                        (checkKey is not null && !SameKey(checkKey, actKey)) ||
+                        (OldValue(check) is { } old && !Reads(act, old)) ||
+                        SharedLock.Holds(act, model.Locks))
                     {
+                        // Not the same entry; a TryGetValue whose old value the write ignores (a cache refill: at
+                        // worst computed twice); an act under a lock of its own (double-checked: it re-checks there).
                         continue;
                     }
 
@@ -156,6 +161,21 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionAnalyzer : Diagnosti
             }
         }
     }
+
+    /// <summary>The variable <c>TryGetValue(k, out var old)</c> puts the old value in (null for <c>out _</c> and other checks).</summary>
+    private static ILocalSymbol? OldValue(IOperation check) =>
+        check is IInvocationOperation { TargetMethod.Name: "TryGetValue", Arguments.Length: 2 } tryGet
+            ? tryGet.Arguments[1].Value switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
+                _ => null,
+            }
+            : null;
+
+    private static bool Reads(IOperation act, ILocalSymbol local) =>
+        act is ISimpleAssignmentOperation assignment &&
+        assignment.Value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local));
 
     private static bool SameKey(IOperation checkKey, IOperation? actKey)
     {
