@@ -293,6 +293,28 @@ public class TW0017CollectionMutatedConcurrentlyTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_OneShotTimer_SerialParallelOptions_ChainedContinuations()
+    {
+        var source = InClass("""
+                void M(int[] items, Task start)
+                {
+                    _timer = new Timer(_ => _samples.Enqueue(1), null, 1000, Timeout.Infinite);
+                    var once = new Timer(_ => _results.Clear());
+                    var later = new Timer(_ => _results.Add(1), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+                    var serial = new List<int>();
+                    Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = 1 }, x => serial.Add(x));
+                    var chain = start;
+                    var log = new List<int>();
+                    foreach (var item in items)
+                    {
+                        chain = chain.ContinueWith(_ => log.Add(item));
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- fixes -------------------------------------------------------------------------------------------------
 
     [Fact]

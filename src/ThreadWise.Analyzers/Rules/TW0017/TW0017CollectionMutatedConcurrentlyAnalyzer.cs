@@ -80,13 +80,19 @@ public sealed class TW0017CollectionMutatedConcurrentlyAnalyzer : DiagnosticAnal
         {
             string? story = null;
             ILoopOperation? loop = null;
+            if (kind == LaunchKind.ConcurrentWithItself && (!MayOverlapItself(launch, model) || OneAtATime(launch)))
+            {
+                continue;
+            }
+
             if (kind == LaunchKind.ConcurrentWithItself)
             {
                 story = launch is IObjectCreationOperation
                     ? $"a {name} callback, which can run on several threads at once"
                     : $"a {name} body, which runs on several threads at once";
             }
-            else if (!LaunchWaits.IsWaitedAtOnce(launch, waits) && EnclosingLoop(launch) is { } enclosing && !LaunchWaits.WaitsAfter(enclosing.Body, launch, waits))
+            else if (!IsContinuation(launch) && !LaunchWaits.IsWaitedAtOnce(launch, waits) &&
+                     EnclosingLoop(launch) is { } enclosing && !LaunchWaits.WaitsAfter(enclosing.Body, launch, waits))
             {
                 loop = enclosing;
                 story = $"a {name} body started in a loop without waiting, so the bodies run at the same time";
@@ -106,6 +112,41 @@ public sealed class TW0017CollectionMutatedConcurrentlyAnalyzer : DiagnosticAnal
             }
         }
     }
+
+    /// <summary>
+    /// A <c>System.Threading.Timer</c> callback overlaps itself only when the timer repeats: a one-shot timer
+    /// (<c>Timeout.Infinite</c> period, or no period) runs its callback once per <c>Change</c>.
+    /// </summary>
+    private static bool MayOverlapItself(IOperation launch, ThreadingModel model)
+    {
+        if (launch is not IObjectCreationOperation creation || !creation.Type.Is(model.Launches.ThreadingTimer))
+        {
+            return true;
+        }
+
+        var period = creation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "period")?.Value;
+        while (period is IConversionOperation { IsImplicit: true } conversion)
+        {
+            period = conversion.Operand;
+        }
+
+        return period switch
+        {
+            null => false,
+            { ConstantValue: { HasValue: true, Value: var value } } => value is not (-1 or -1L or uint.MaxValue) && !Equals(value, 0) && !Equals(value, 0L) && !Equals(value, 0u),
+            IFieldReferenceOperation { Field.Name: "InfiniteTimeSpan" } => false,
+            _ => true,
+        };
+    }
+
+    /// <summary><c>new ParallelOptions { MaxDegreeOfParallelism = 1 }</c>: the body runs on one thread at a time.</summary>
+    private static bool OneAtATime(IOperation launch) =>
+        launch is IInvocationOperation invocation && invocation.Arguments.Any(a =>
+            a.Value is IObjectCreationOperation { Initializer: { } initializer } &&
+            initializer.Initializers.Any(i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "MaxDegreeOfParallelism" }, Value.ConstantValue: { HasValue: true, Value: 1 } }));
+
+    /// <summary><c>ContinueWith</c> in a loop usually chains (<c>t = t.ContinueWith(…)</c>): the bodies run one after another.</summary>
+    private static bool IsContinuation(IOperation launch) => launch is IInvocationOperation { TargetMethod.Name: "ContinueWith" };
 
     /// <summary><c>timer.Elapsed += (s, e) =&gt; …</c>: <c>System.Timers.Timer</c> handlers run on the pool and may overlap.</summary>
     private static void AnalyzeElapsed(OperationAnalysisContext context, ThreadingModel model)
