@@ -118,7 +118,21 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionCodeFix : ThreadWise
             presentWhenTrue ^= negated;
             return act == "IndexerWrite"
                 ? AddPlan.TryCreate(statement, check, presentWhenTrue, scope.Model, cancellationToken)
-                : TakePlan.TryCreate(statement, condition, presentWhenTrue, scope.Model, cancellationToken);
+                : TakePlan.TryCreate(statement, condition, CheckedCollection(check), presentWhenTrue, scope.Model, cancellationToken);
+        }
+
+        /// <summary>The collection a check asks, as written: <c>q</c> in <c>q.IsEmpty</c>, <c>q.Count &gt; 0</c>, <c>q.Any()</c>.</summary>
+        private static string? CheckedCollection(ExpressionSyntax check)
+        {
+            var access = check switch
+            {
+                MemberAccessExpressionSyntax m => m,
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax m } => m,
+                BinaryExpressionSyntax { Left: MemberAccessExpressionSyntax m } => m,
+                BinaryExpressionSyntax { Right: MemberAccessExpressionSyntax m } => m,
+                _ => null,
+            };
+            return access?.Expression.WithoutTrivia().ToString();
         }
 
         /// <summary>True in <paramref name="presentWhenTrue"/> when the check is true while there is an item (or the key).</summary>
@@ -171,8 +185,13 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionCodeFix : ThreadWise
             return SyntaxFactory.ParseExpression(text).WithTriviaFrom(current);
         }
 
-        public static TakePlan? TryCreate(StatementSyntax statement, ExpressionSyntax condition, bool presentWhenTrue, SemanticModel model, CancellationToken cancellationToken)
+        public static TakePlan? TryCreate(StatementSyntax statement, ExpressionSyntax condition, string? collection, bool presentWhenTrue, SemanticModel model, CancellationToken cancellationToken)
         {
+            if (collection is null)
+            {
+                return null;
+            }
+
             StatementSyntax? act;
             bool leaves;
             if (presentWhenTrue)
@@ -185,7 +204,7 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionCodeFix : ThreadWise
             else
             {
                 // if (q.IsEmpty) return; q.TryDequeue(out var x);
-                act = statement is IfStatementSyntax && statement.Parent is BlockSyntax parent && parent.Statements.IndexOf(statement) is var i && i + 1 < parent.Statements.Count
+                act = statement is IfStatementSyntax { Statement: var whenTrue } && AlwaysLeaves(whenTrue) && statement.Parent is BlockSyntax parent && parent.Statements.IndexOf(statement) is var i && i + 1 < parent.Statements.Count
                     ? parent.Statements[i + 1]
                     : null;
                 leaves = true;
@@ -197,7 +216,8 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionCodeFix : ThreadWise
             var comments = act?.GetLeadingTrivia().Concat(act.GetTrailingTrivia())
                 .Where(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia)).ToList();
             if (act is null || comments is null || (comments.Count > 0 && next is null) ||
-                !TryCall(act, model, cancellationToken, out var call, out var tryName, out var declared))
+                !TryCall(act, model, cancellationToken, out var call, out var tryName, out var declared) ||
+                !call.StartsWith(collection + "." + tryName + "(", System.StringComparison.Ordinal))
             {
                 return null;
             }
@@ -211,6 +231,13 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionCodeFix : ThreadWise
 
             return new TakePlan(condition, act, next ?? act, call, tryName, leaves, comments);
         }
+
+        private static bool AlwaysLeaves(StatementSyntax statement) => statement switch
+        {
+            BlockSyntax { Statements.Count: > 0 } block => AlwaysLeaves(block.Statements[block.Statements.Count - 1]),
+            ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or ThrowStatementSyntax => true,
+            _ => false,
+        };
 
         /// <summary>The Try call that replaces the act: <c>q.TryDequeue(out var x)</c>, <c>bc.TryTake(out var x)</c>, <c>r.TryRead(out x)</c>.</summary>
         private static bool TryCall(StatementSyntax act, SemanticModel model, CancellationToken cancellationToken, out string call, out string tryName, out string? declared)

@@ -515,6 +515,13 @@ public class TW0015CheckThenActOnConcurrentCollectionTests
                         Process(item);
                     }
                     if ({|TW0015:_jobs.Count > 0|} && key.Length > 0) Process(_jobs.Take());
+                    if ({|TW0015:_queue.IsEmpty|})
+                    {
+                        _queue.TryDequeue(out var odd);
+                        Process(odd);
+                    }
+                    _queue.TryDequeue(out var after);
+                    Process(after);
                 }
             """);
         return VerifyFix.VerifyNoCodeFixAsync(source);
