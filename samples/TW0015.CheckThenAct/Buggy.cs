@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading;
 
 namespace Samples.TW0015;
 
@@ -24,6 +25,30 @@ internal static class Buggy
         else
         {
             counts[word] = 1;
+        }
+    }
+}
+
+/// <summary>What consumers did with the items they took.</summary>
+internal sealed class Tally
+{
+    private int _items;
+    private int _nothing;
+
+    public int Items => _items;
+
+    public int Nothing => _nothing;
+
+    /// <summary>An item a consumer believes it took; null when another consumer had taken it first.</summary>
+    public void Use(string? item)
+    {
+        if (item is null)
+        {
+            Interlocked.Increment(ref _nothing);
+        }
+        else
+        {
+            Interlocked.Increment(ref _items);
         }
     }
 }

@@ -4,30 +4,6 @@ using System.Threading;
 
 namespace Samples.TW0015;
 
-/// <summary>What consumers did with the items they took.</summary>
-internal sealed class Tally
-{
-    private int _items;
-    private int _nothing;
-
-    public int Items => _items;
-
-    public int Nothing => _nothing;
-
-    /// <summary>An item a consumer believes it took; null when another consumer had taken it first.</summary>
-    public void Use(string? item)
-    {
-        if (item is null)
-        {
-            Interlocked.Increment(ref _nothing);
-        }
-        else
-        {
-            Interlocked.Increment(ref _items);
-        }
-    }
-}
-
 /// <summary>
 /// The course's queue reader asks "what if there are two receivers?": `if not q.empty(): q.get()`. Here four consumers
 /// drain a ConcurrentQueue fed by one producer with `while (!q.IsEmpty) q.TryDequeue(out var item)`: whenever the

@@ -24,7 +24,7 @@ internal static class Buggy
             var current = page;
             tasks.Add(Task.Run(() =>
             {
-                foreach (var line in Program.Read(current, linesPerPage))
+                foreach (var line in PageSource.Read(current, linesPerPage))
                 {
                     lines.Add(line); // expect: TW0017
                 }
@@ -33,5 +33,17 @@ internal static class Buggy
 
         Task.WaitAll(tasks.ToArray());
         return lines;
+    }
+}
+
+/// <summary>Where the lines of a page come from (a file, a web page: here made up).</summary>
+internal static class PageSource
+{
+    public static IEnumerable<string> Read(int page, int lines)
+    {
+        for (var i = 0; i < lines; i++)
+        {
+            yield return $"page {page} line {i}";
+        }
     }
 }

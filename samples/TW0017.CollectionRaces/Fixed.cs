@@ -24,7 +24,7 @@ internal static class Fixed
             var current = page;
             tasks.Add(Task.Run(() =>
             {
-                foreach (var line in Program.Read(current, linesPerPage))
+                foreach (var line in PageSource.Read(current, linesPerPage))
                 {
                     lock (lines)
                     {

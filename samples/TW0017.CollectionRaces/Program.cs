@@ -35,15 +35,6 @@ public static class Program
         return 0;
     }
 
-    /// <summary>The lines of one page (a file, a web page: here made up).</summary>
-    public static IEnumerable<string> Read(int page, int lines)
-    {
-        for (var i = 0; i < lines; i++)
-        {
-            yield return $"page {page} line {i}";
-        }
-    }
-
     private static void Measure(Func<int[], List<long>> squares, Func<int, int, List<string>> pages)
     {
         var numbers = Enumerable.Range(1, Numbers).ToArray();
