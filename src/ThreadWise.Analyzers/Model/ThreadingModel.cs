@@ -21,6 +21,7 @@ internal sealed class ThreadingModel
         Launches = new LaunchApi(compilation, Threads, Tasks);
         Completions = new CompletionApi(compilation);
         Processes = new ProcessApi(compilation);
+        Collections = new CollectionApi(compilation, Completions);
     }
 
     /// <summary>The model of <paramref name="compilation"/>, built on first use and shared by every rule.</summary>
@@ -46,4 +47,7 @@ internal sealed class ThreadingModel
 
     /// <summary><c>System.Diagnostics.Process</c> and its instance start.</summary>
     public ProcessApi Processes { get; }
+
+    /// <summary>Thread-safe collections: their checks and the acts that rely on them (TW0015).</summary>
+    public CollectionApi Collections { get; }
 }

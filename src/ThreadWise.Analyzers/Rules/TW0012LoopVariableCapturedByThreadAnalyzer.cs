@@ -4,6 +4,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Flow;
 using ThreadWise.Analyzers.Model;
 
 namespace ThreadWise.Analyzers.Rules;
@@ -52,7 +53,7 @@ public sealed class TW0012LoopVariableCapturedByThreadAnalyzer : DiagnosticAnaly
     private static void Analyze(OperationAnalysisContext context, ThreadingModel model, BlockingWaits waits)
     {
         var launch = context.Operation;
-        if (launch.Syntax.FirstAncestorOrSelf<SyntaxNode>(IsLoopSyntax) is null || RunsBeforeTheCallerGoesOn(launch, model, waits))
+        if (launch.Syntax.FirstAncestorOrSelf<SyntaxNode>(IsLoopSyntax) is null || LaunchWaits.RunsBeforeTheCallerGoesOn(launch, model, waits))
         {
             return;
         }
@@ -66,7 +67,7 @@ public sealed class TW0012LoopVariableCapturedByThreadAnalyzer : DiagnosticAnaly
 
             foreach (var (local, firstUse) in CapturedReads(lambda))
             {
-                if (ChangingLoop(launch, local) is { } loop && !WaitsAfter(loop, launch, waits))
+                if (ChangingLoop(launch, local) is { } loop && !LaunchWaits.WaitsAfter(loop.Body, launch, waits))
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         Rule,
@@ -82,33 +83,6 @@ public sealed class TW0012LoopVariableCapturedByThreadAnalyzer : DiagnosticAnaly
     private static bool IsLoopSyntax(SyntaxNode node) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ForStatementSyntax
         or Microsoft.CodeAnalysis.CSharp.Syntax.WhileStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.DoStatementSyntax
         or Microsoft.CodeAnalysis.CSharp.Syntax.CommonForEachStatementSyntax;
-
-    /// <summary>
-    /// <c>Parallel.*</c> and PLINQ run their delegates before the call returns; <c>await Task.Run(…)</c>,
-    /// <c>Task.Run(…).Wait()</c> and <c>.Result</c> wait for them right there.
-    /// </summary>
-    private static bool RunsBeforeTheCallerGoesOn(IOperation launch, ThreadingModel model, BlockingWaits waits)
-    {
-        if (launch is IInvocationOperation invocation &&
-            (invocation.TargetMethod.ContainingType.Is(model.Launches.Parallel) || invocation.TargetMethod.ContainingType.Is(model.Launches.ParallelEnumerable)))
-        {
-            return true;
-        }
-
-        var parent = launch.Parent;
-        while (parent is IConversionOperation or IParenthesizedOperation)
-        {
-            parent = parent.Parent;
-        }
-
-        return parent switch
-        {
-            IAwaitOperation => true,
-            { } wait when waits.IsWait(wait) => true,
-            IInvocationOperation getAwaiter when waits.IsGetAwaiter(getAwaiter) => getAwaiter.Parent is { } getResult && waits.IsWait(getResult),
-            _ => false,
-        };
-    }
 
     /// <summary>The locals of the enclosing method the lambda reads, each with its first read; skipped when the lambda also writes it.</summary>
     private static IEnumerable<(ILocalSymbol Local, IOperation FirstUse)> CapturedReads(IAnonymousFunctionOperation lambda)
@@ -247,35 +221,6 @@ public sealed class TW0012LoopVariableCapturedByThreadAnalyzer : DiagnosticAnaly
             IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
             _ => false,
         };
-    }
-
-    /// <summary>
-    /// True when the iteration blocks after the launch (a join, a wait, an await, a hand-shake): the thread may have
-    /// finished reading the variable before the loop changes it, and the rule cannot tell, so it stays silent.
-    /// </summary>
-    private static bool WaitsAfter(ILoopOperation loop, IOperation launch, BlockingWaits waits)
-    {
-        var end = launch.Syntax.Span.End;
-        var stack = new Stack<IOperation>();
-        stack.Push(loop.Body);
-        while (stack.Count > 0)
-        {
-            var operation = stack.Pop();
-            if (operation.Syntax.SpanStart >= end && waits.IsWait(operation))
-            {
-                return true;
-            }
-
-            foreach (var child in operation.ChildOperations)
-            {
-                if (child is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
-                {
-                    stack.Push(child);
-                }
-            }
-        }
-
-        return false;
     }
 
     private static IOperation Unwrap(IOperation operation)

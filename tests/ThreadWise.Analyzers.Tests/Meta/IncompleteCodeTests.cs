@@ -174,10 +174,47 @@ public class IncompleteCodeTests
         }
         """;
 
+    private const string Collections = """
+        using System.Collections.Concurrent;
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+
+        class Shop
+        {
+            private readonly ConcurrentQueue<string> _queue = new();
+            private readonly BlockingCollection<string> _jobs = new();
+            private readonly ConcurrentDictionary<string, int> _counts = new();
+            private readonly Channel<string> _channel = Channel.CreateUnbounded<string>();
+            private readonly List<int> _results = new();
+            private readonly Dictionary<int, int> _map = new();
+            private readonly object _gate = new();
+            private Timer _timer;
+
+            public async Task RunAsync(int[] items)
+            {
+                if (!_queue.IsEmpty) { _queue.TryDequeue(out var item); System.Console.WriteLine(item); }
+                while (_jobs.Count > 0) { var job = _jobs.Take(); }
+                if (!_counts.ContainsKey("a")) _counts["a"] = 1;
+                if (_channel.Reader.Count > 0) { var read = await _channel.Reader.ReadAsync(); }
+                if (_queue.IsEmpty) return;
+                _queue.TryDequeue(out var next);
+                Parallel.ForEach(items, x => _results.Add(x));
+                Parallel.For(0, items.Length, i => { _map[i] = i; lock (_gate) { _results.Add(i); } });
+                var local = new List<int>();
+                Parallel.For(0, 10, () => new List<int>(), (i, state, mine) => { mine.Add(i); return mine; }, mine => { lock (_gate) local.AddRange(mine); });
+                _timer = new Timer(_ => _results.Clear(), null, 0, 100);
+                for (int i = 0; i < 4; i++) Task.Run(() => local.Add(i));
+            }
+        }
+        """;
+
     public static IEnumerable<object[]> Corpus()
     {
         yield return new object[] { "threading", Threading };
         yield return new object[] { "monitors", Monitors };
+        yield return new object[] { "collections", Collections };
         yield return new object[] { "broken", Broken };
         yield return new object[] { "locks", Locks };
         var samples = RuleCatalog.PathInRepository("samples");
