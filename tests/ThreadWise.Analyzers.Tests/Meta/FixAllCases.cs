@@ -1138,5 +1138,151 @@ internal static class FixAllCases
                 }
                 """,
             }),
+        ["TW0015.BothKinds"] = new(
+            "TW0015",
+            """
+            using System.Collections.Concurrent;
+
+            class Worker
+            {
+                private readonly BlockingCollection<string> _jobs = new();
+                private readonly ConcurrentDictionary<string, int> _counts = new();
+
+                public void Drain()
+                {
+                    while (_jobs.Count > 0)
+                    {
+                        var job = _jobs.Take();
+                        Handle(job);
+                    }
+                }
+
+                public void Register(string key, int value)
+                {
+                    // first writer wins
+                    if (!_counts.ContainsKey(key))
+                    {
+                        _counts[key] = value;
+                    }
+                }
+
+                private static void Handle(string job) { }
+            }
+            """,
+            """
+            using System.Collections.Concurrent;
+
+            class Worker
+            {
+                private readonly BlockingCollection<string> _jobs = new();
+                private readonly ConcurrentDictionary<string, int> _counts = new();
+
+                public void Drain()
+                {
+                    while (_jobs.TryTake(out var job))
+                    {
+                        Handle(job);
+                    }
+                }
+
+                public void Register(string key, int value)
+                {
+                    // first writer wins
+                    _counts.TryAdd(key, value);
+                }
+
+                private static void Handle(string job) { }
+            }
+            """),
+        ["TW0017.BothKinds"] = new(
+            "TW0017",
+            """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class Indexer
+            {
+                public List<int> Squares(int[] items)
+                {
+                    var results = new List<int>();
+                    // compute them all
+                    Parallel.ForEach(items, item => results.Add(item * item));
+                    return results;
+                }
+
+                public Dictionary<string, int> Positions(string[] words)
+                {
+                    var index = new Dictionary<string, int>();
+                    Parallel.For(0, words.Length, i => index[words[i]] = i);
+                    return index;
+                }
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            class Indexer
+            {
+                public List<int> Squares(int[] items)
+                {
+                    var results = new List<int>();
+                    // compute them all
+                    Parallel.ForEach(items, item =>
+                    {
+                        lock (results)
+                        {
+                            results.Add(item * item);
+                        }
+                    });
+                    return results;
+                }
+
+                public Dictionary<string, int> Positions(string[] words)
+                {
+                    var index = new Dictionary<string, int>();
+                    Parallel.For(0, words.Length, i =>
+                    {
+                        lock (index)
+                        {
+                            index[words[i]] = i;
+                        }
+                    });
+                    return index;
+                }
+            }
+            """,
+            new Dictionary<string, string>
+            {
+                ["TW0017.UsePlinq"] = """
+                using System.Collections.Generic;
+                using System.Threading.Tasks;
+                using System.Linq;
+
+                class Indexer
+                {
+                    public List<int> Squares(int[] items)
+                    {
+                        var results = new List<int>();
+                        // compute them all
+                        results.AddRange(items.AsParallel().Select(item => item * item));
+                        return results;
+                    }
+
+                    public Dictionary<string, int> Positions(string[] words)
+                    {
+                        var index = new Dictionary<string, int>();
+                        Parallel.For(0, words.Length, i =>
+                        {
+                            lock (index)
+                            {
+                                index[words[i]] = i;
+                            }
+                        });
+                        return index;
+                    }
+                }
+                """,
+            }),
     };
 }
