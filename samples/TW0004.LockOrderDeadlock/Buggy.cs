@@ -54,7 +54,7 @@ internal sealed class BuggyBank
         lock (_audit)
         {
             Thread.Sleep(100);
-            lock (_ledger) // expect: TW0004 no-fix (work between the two locks: reorder by hand)
+            lock (_ledger) // expect: TW0004
             {
                 _log.Add($"reconciled {_entries.Count} entries");
             }
