@@ -268,42 +268,10 @@ public sealed class TW0005ReleaseNotInFinallyAnalyzer : DiagnosticAnalyzer
         var line = (leak.Site.GetLocation().GetLineSpan().StartLinePosition.Line + 1).ToString(CultureInfo.InvariantCulture);
         return leak.Kind switch
         {
-            LockLeakKind.Exception => $"an exception from '{Shorten(leak.Site.ToString())}' at line {line} leaves it held",
+            LockLeakKind.Exception => $"an exception from '{CodeText.Shorten(leak.Site.ToString())}' at line {line} leaves it held",
             LockLeakKind.Throw => $"the throw at line {line} leaves it held",
             LockLeakKind.Return => $"the return at line {line} leaves it held",
             _ => $"a path that leaves after line {line} never releases it",
         };
-    }
-
-    /// <summary>One line of code for a message: whitespace runs folded, a long call cut to its callee (<c>Task.Run(...)</c>).</summary>
-    private static string Shorten(string text)
-    {
-        var folded = new System.Text.StringBuilder(text.Length);
-        var space = false;
-        foreach (var c in text)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                space = folded.Length > 0;
-                continue;
-            }
-
-            if (space)
-            {
-                folded.Append(' ');
-                space = false;
-            }
-
-            folded.Append(c);
-        }
-
-        var result = folded.ToString();
-        if (result.Length <= 40)
-        {
-            return result;
-        }
-
-        var paren = result.IndexOf('(');
-        return paren > 0 && paren <= 37 ? result.Substring(0, paren) + "(...)" : result.Substring(0, 37) + "...";
     }
 }

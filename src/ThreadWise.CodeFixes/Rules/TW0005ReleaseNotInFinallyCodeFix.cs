@@ -112,31 +112,9 @@ public sealed class TW0005ReleaseNotInFinallyCodeFix : ThreadWiseCodeFixProvider
                 : LockRegionPlan.MoveReleaseToFinally((TryStatementSyntax)rewritten));
         if (needsImport && newRoot is CompilationUnitSyntax unit)
         {
-            newRoot = AddUsing(unit, "ThreadWise");
+            newRoot = UsingDirectives.Add(unit, "ThreadWise");
         }
 
         return document.WithSyntaxRoot(newRoot);
-    }
-
-    /// <summary>Adds <c>using <paramref name="name"/>;</c> after the <c>System</c> usings, in alphabetical order.</summary>
-    private static CompilationUnitSyntax AddUsing(CompilationUnitSyntax unit, string name)
-    {
-        var directive = SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(name)).WithAdditionalAnnotations(Formatter.Annotation);
-        var usings = unit.Usings;
-        var index = 0;
-        while (index < usings.Count && usings[index].Alias is null && usings[index].StaticKeyword.IsKind(SyntaxKind.None) &&
-               usings[index].Name is { } existing &&
-               (existing.ToString().StartsWith("System", System.StringComparison.Ordinal) ||
-                string.CompareOrdinal(existing.ToString(), name) < 0))
-        {
-            index++;
-        }
-
-        if (usings.Count == 0)
-        {
-            directive = directive.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed, SyntaxFactory.ElasticCarriageReturnLineFeed);
-        }
-
-        return unit.WithUsings(usings.Insert(index, directive));
     }
 }
