@@ -31,8 +31,6 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
     public const string UseInterlockedKey = "TW0001.UseInterlocked";
     public const string WrapInLockKey = "TW0001.WrapInLock";
 
-    private const string InstanceLockName = "_sync";
-    private const string StaticLockName = "s_sync";
     private const string LocalLockName = "sync";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
@@ -51,7 +49,7 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
         }
         else if (TW0001LockPlan.TryCreate(scope.Model, site, cancellationToken) is { } plan)
         {
-            var name = plan.Type is null ? LocalLockName : plan.IsStatic ? StaticLockName : InstanceLockName;
+            var name = plan.Type is null ? LocalLockName : plan.IsStatic ? LockFields.StaticName : LockFields.InstanceName;
             yield return new FixOption($"Wrap in lock ({name})", WrapInLockKey);
         }
     }
@@ -158,11 +156,11 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
 
                 if (!fields.TryGetValue((plan.Type, plan.IsStatic), out var name))
                 {
-                    name = ChooseFieldName(model, plan.Type, plan.IsStatic, cancellationToken, out var exists);
+                    name = LockFields.Choose(model, plan.Type, plan.IsStatic, cancellationToken, out var exists);
                     fields[(plan.Type, plan.IsStatic)] = name;
                     if (!exists)
                     {
-                        AddField(editor, plan.Type, name, plan.IsStatic);
+                        LockFields.Add(editor, plan.Type, name, plan.IsStatic);
                     }
                 }
 
@@ -206,63 +204,6 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
             }
 
             return name;
-        }
-
-        /// <summary>The dedicated lock's name: an existing <c>readonly object</c>/<c>Lock</c> field of that name and staticness is reused.</summary>
-        private static string ChooseFieldName(SemanticModel model, TypeDeclarationSyntax type, bool isStatic, CancellationToken cancellationToken, out bool exists)
-        {
-            var baseName = isStatic ? StaticLockName : InstanceLockName;
-            var symbol = model.GetDeclaredSymbol(type, cancellationToken);
-            var lockType = model.Compilation.GetTypeByMetadataName("System.Threading.Lock");
-            for (var i = 1; ; i++)
-            {
-                var name = i == 1 ? baseName : baseName + i;
-                var member = symbol?.GetMembers(name).FirstOrDefault();
-                if (member is null)
-                {
-                    exists = false;
-                    return name;
-                }
-
-                if (member is IFieldSymbol { IsReadOnly: true } field && field.IsStatic == isStatic &&
-                    (field.Type.SpecialType == SpecialType.System_Object || SymbolEqualityComparer.Default.Equals(field.Type, lockType)))
-                {
-                    exists = true;
-                    return name;
-                }
-            }
-        }
-
-        private static void AddField(DocumentEditor editor, TypeDeclarationSyntax type, string name, bool isStatic)
-        {
-            var modifiers = TokenList(Token(SyntaxKind.PrivateKeyword));
-            if (isStatic)
-            {
-                modifiers = modifiers.Add(Token(SyntaxKind.StaticKeyword));
-            }
-
-            modifiers = modifiers.Add(Token(SyntaxKind.ReadOnlyKeyword));
-            var field = FieldDeclaration(
-                    VariableDeclaration(PredefinedType(Token(SyntaxKind.ObjectKeyword)))
-                        .AddVariables(VariableDeclarator(name).WithInitializer(EqualsValueClause(
-                            ObjectCreationExpression(PredefinedType(Token(SyntaxKind.ObjectKeyword))).WithArgumentList(ArgumentList())))))
-                .WithModifiers(modifiers)
-                .WithAdditionalAnnotations(Formatter.Annotation);
-
-            // After the last field of the type (or first, when it has none).
-            var lastField = type.Members.LastOrDefault(m => m is FieldDeclarationSyntax);
-            if (lastField is not null)
-            {
-                editor.InsertAfter(lastField, field);
-            }
-            else if (type.Members.Count > 0)
-            {
-                editor.InsertBefore(type.Members[0], field.WithTrailingTrivia(ElasticCarriageReturnLineFeed, ElasticCarriageReturnLineFeed));
-            }
-            else
-            {
-                editor.AddMember(type, field);
-            }
         }
     }
 }
