@@ -569,14 +569,8 @@ internal sealed partial class LockSummaryWalker
             return false;
         }
 
-        var body = operation;
-        while (body.Parent is not null)
-        {
-            body = body.Parent;
-        }
-
         var created = false;
-        foreach (var part in body.DescendantsAndSelf())
+        foreach (var part in OperationTree.Root(operation).DescendantsAndSelf())
         {
             switch (part)
             {

@@ -83,7 +83,7 @@ public sealed class TW0013ProcessOutputReadAfterWaitAnalyzer : DiagnosticAnalyze
             return;
         }
 
-        var body = Body(wait);
+        var body = OperationTree.Root(wait);
         var outputDrained = DrainedBefore(body, processes, process, processes.StandardOutput!, processes.BeginOutputReadLine, wait.Syntax.SpanStart);
         var errorDrained = DrainedBefore(body, processes, process, processes.StandardError!, processes.BeginErrorReadLine, wait.Syntax.SpanStart);
         if (outputDrained && errorDrained)
@@ -135,7 +135,7 @@ public sealed class TW0013ProcessOutputReadAfterWaitAnalyzer : DiagnosticAnalyze
         var isOutput = IsOutput(secondStream.Property, processes);
         var firstStream = isOutput ? processes.StandardError! : processes.StandardOutput!;
         var secondBegin = isOutput ? processes.BeginOutputReadLine : processes.BeginErrorReadLine;
-        var body = Body(second);
+        var body = OperationTree.Root(second);
         ControlFlowGraph? graph = null;
         foreach (var candidate in body.DescendantsAndSelf())
         {
@@ -228,16 +228,4 @@ public sealed class TW0013ProcessOutputReadAfterWaitAnalyzer : DiagnosticAnalyze
 
     private static string StreamName(IPropertySymbol property, ProcessApi processes) =>
         IsOutput(property, processes) ? "standard output" : "standard error";
-
-    /// <summary>The whole executable body (method, accessor, top-level statements) the operation is in.</summary>
-    private static IOperation Body(IOperation operation)
-    {
-        var current = operation;
-        while (current.Parent is not null)
-        {
-            current = current.Parent;
-        }
-
-        return current;
-    }
 }
