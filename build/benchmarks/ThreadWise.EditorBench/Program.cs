@@ -75,12 +75,81 @@ if (Environment.GetEnvironmentVariable("EDITORBENCH_MODEL") == "1")
     return 0;
 }
 
+var reports = 0;
+if (Environment.GetEnvironmentVariable("EDITORBENCH_BUILD") == "1")
+{
+    // Build cost in process: every analyzer of a set over the whole compilation (as csc does at build time), on a fresh
+    // compilation each round, single-threaded so the driver's per-analyzer times add up. Quieter than timing
+    // `dotnet build` runs on a loaded machine; perf.py in ../shared/bench remains the reference measurement.
+    // On a loaded machine wall times swing; process CPU time does much less. "cpu" is the CPU time of the whole call
+    // minus that of a no-op analyzer's call on an equal fresh compilation (binding every body, which the build does anyway).
+    var own = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+    var totals = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new() };
+    var cpu = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new(), ["baseline"] = new() };
+    var alloc = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new(), ["baseline"] = new() };
+    var noOp = ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer());
+    for (var round = 0; round <= rounds; round++)
+    {
+        foreach (var (setName, set) in new[] { ("baseline", noOp), ("ThreadWise", ours), ("VS Threading", peer) })
+        {
+            var (fresh, _) = Keystroke(0, 5000 + round);
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), onAnalyzerException: null,
+                concurrentAnalysis: false, logAnalyzerExecutionTime: true);
+            GC.Collect();
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var result = fresh.WithAnalyzers(set, options).GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
+            var spent = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
+            var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6;
+            if (round == 0)
+            {
+                continue; // warm-up: JIT
+            }
+
+            cpu[setName].Add(spent);
+            alloc[setName].Add(allocated);
+            if (setName == "baseline")
+            {
+                continue;
+            }
+
+            totals[setName].Add(result.AnalyzerTelemetryInfo.Values.Sum(t => t.ExecutionTime.TotalMilliseconds));
+            if (setName == "ThreadWise")
+            {
+                reports += result.GetAllDiagnostics().Length;
+                foreach (var (analyzer, info) in result.AnalyzerTelemetryInfo)
+                {
+                    var name = analyzer.GetType().Name;
+                    if (!own.TryGetValue(name, out var list))
+                    {
+                        own[name] = list = new List<double>();
+                    }
+
+                    list.Add(info.ExecutionTime.TotalMilliseconds);
+                }
+            }
+        }
+    }
+
+    Console.WriteLine($"whole compilation ({trees.Length} files), {rounds} rounds, median analyzer ms: ThreadWise {Median(totals["ThreadWise"]):F0}, VS Threading {Median(totals["VS Threading"]):F0}, ratio {Median(totals["ThreadWise"]) / Median(totals["VS Threading"]):F2}; ThreadWise reports: {reports}");
+    var baseCpu = Median(cpu["baseline"]);
+    double Extra(string set) => Median(cpu[set]) - baseCpu;
+    Console.WriteLine($"MB allocated beyond a no-op analyzer ({Median(alloc["baseline"]):F0}): ThreadWise {Median(alloc["ThreadWise"]) - Median(alloc["baseline"]):F0}, VS Threading {Median(alloc["VS Threading"]) - Median(alloc["baseline"]):F0}");
+    Console.WriteLine($"process CPU ms beyond a no-op analyzer ({baseCpu:F0}): ThreadWise {Extra("ThreadWise"):F0}, VS Threading {Extra("VS Threading"):F0}, ratio {Extra("ThreadWise") / Extra("VS Threading"):F2}");
+    foreach (var (name, times) in own.OrderByDescending(p => Median(p.Value)))
+    {
+        Console.WriteLine($"  {name,-50} {Median(times),8:F1}");
+    }
+
+    return 0;
+}
+
 var compiler = new List<double>();
 var oursOwn = new List<double>();
 var oursWall = new List<double>();
 var peerOwn = new List<double>();
 var peerWall = new List<double>();
-var reports = 0;
 var perAnalyzer = new Dictionary<string, List<double>>(StringComparer.Ordinal);
 var step = Math.Max(1, trees.Length / documents);
 var sampled = Enumerable.Range(0, trees.Length).Where(i => i % step == 0).Take(documents).ToArray();
@@ -187,6 +256,23 @@ static double Median(List<double> values)
 {
     var sorted = values.OrderBy(v => v).ToList();
     return sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
+}
+
+/// <summary>Makes the driver bind and walk every body, and does nothing else: the baseline of the build mode.</summary>
+#pragma warning disable RS1036, RS1041, RS2008 // a bench-only analyzer, never loaded by a compiler
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+sealed class NoOpAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly DiagnosticDescriptor Rule = new("NOOP0001", "no-op", "no-op", "bench", DiagnosticSeverity.Hidden, true);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterOperationAction(static _ => { }, OperationKind.Invocation);
+    }
 }
 
 sealed class Loader : IAnalyzerAssemblyLoader

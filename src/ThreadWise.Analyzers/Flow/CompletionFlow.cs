@@ -29,6 +29,10 @@ internal sealed class CompletionFlow
     private readonly Dictionary<int, HashSet<int>> _reachable = new();
     private readonly FlowCaptures _captures;
 
+    // The fixed point visits a block several times: its operations in order and what each call does are computed once.
+    private readonly IOperation[]?[] _blockOperations;
+    private readonly Dictionary<IInvocationOperation, ImmutableHashSet<AccessPath>> _mayCompleteByCall = new();
+
     public CompletionFlow(
         ControlFlowGraph graph,
         ThreadingModel model,
@@ -48,6 +52,24 @@ internal sealed class CompletionFlow
         _universe = universe;
         _elsewhere = elsewhere;
         _captures = new FlowCaptures(graph);
+        _blockOperations = new IOperation[graph.Blocks.Length][];
+    }
+
+    /// <summary>The operations of <paramref name="block"/> in execution order (<see cref="ControlFlowGraphs.SelfAndDescendantsInOrder"/>), memoized.</summary>
+    private IOperation[] OperationsInOrder(BasicBlock block)
+    {
+        if (_blockOperations[block.Ordinal] is { } known)
+        {
+            return known;
+        }
+
+        var operations = new List<IOperation>();
+        foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+        {
+            operations.AddRange(ControlFlowGraphs.SelfAndDescendantsInOrder(statement));
+        }
+
+        return _blockOperations[block.Ordinal] = operations.ToArray();
     }
 
     private readonly struct Site
@@ -147,19 +169,15 @@ internal sealed class CompletionFlow
 
     private State Transfer(BasicBlock block, State state, Action<Diagnostic>? report, CancellationToken cancellationToken)
     {
-        var index = 0;
-        foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+        var operations = OperationsInOrder(block);
+        for (var index = 0; index < operations.Length; index++)
         {
-            foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+            if (report is not null)
             {
-                if (report is not null)
-                {
-                    Check(operation, block.Ordinal, index, state, report);
-                }
-
-                index++;
-                state = Apply(operation, state, cancellationToken);
+                Check(operations[index], block.Ordinal, index, state, report);
             }
+
+            state = Apply(operations[index], state, cancellationToken);
         }
 
         return state;
@@ -180,7 +198,11 @@ internal sealed class CompletionFlow
                 }
                 else if (role == CompletionRole.None && !state.MayBeOpen.IsEmpty)
                 {
-                    var may = MayCompleteByCall(call, _model, _loops, _semanticModel, _universe, _captures, cancellationToken);
+                    if (!_mayCompleteByCall.TryGetValue(call, out var may))
+                    {
+                        _mayCompleteByCall[call] = may = MayCompleteByCall(call, _model, _loops, _semanticModel, _universe, _captures, cancellationToken);
+                    }
+
                     if (!may.IsEmpty)
                     {
                         return new State(state.MayBeOpen.Except(may), state.MayBeOpenExplicitly);
@@ -503,18 +525,13 @@ internal sealed class CompletionFlow
         var api = _model.Completions;
         foreach (var block in _graph.Blocks)
         {
-            var index = 0;
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            var operations = OperationsInOrder(block);
+            for (var index = 0; index < operations.Length; index++)
             {
-                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+                if (operations[index] is IInvocationOperation call && api.Classify(call, out var subject) == CompletionRole.Complete &&
+                    api.TryGetKey(_captures.Resolve(subject), out var key) && _universe.Contains(key))
                 {
-                    if (operation is IInvocationOperation call && api.Classify(call, out var subject) == CompletionRole.Complete &&
-                        api.TryGetKey(_captures.Resolve(subject), out var key) && _universe.Contains(key))
-                    {
-                        _completions.Add(new Site(block.Ordinal, index, key, call));
-                    }
-
-                    index++;
+                    _completions.Add(new Site(block.Ordinal, index, key, call));
                 }
             }
         }

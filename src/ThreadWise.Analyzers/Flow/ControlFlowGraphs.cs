@@ -81,15 +81,9 @@ internal static class ControlFlowGraphs
                 continue;
             }
 
-            var children = new List<IOperation>();
-            foreach (var child in current.ChildOperations)
+            foreach (var child in current.ChildOperations.Reverse())
             {
-                children.Add(child);
-            }
-
-            for (var i = children.Count - 1; i >= 0; i--)
-            {
-                stack.Push(children[i]);
+                stack.Push(child);
             }
         }
     }

@@ -295,7 +295,8 @@ internal sealed class CompletionApi
             return true;
         }
 
-        if (!type.AllInterfaces.Contains(DataflowBlock, SymbolEqualityComparer.Default) && !type.Is(DataflowBlock))
+        // IDataflowBlock is not generic: asking the definition (interfaces computed once) answers for every construction.
+        if (!type.OriginalDefinition.AllInterfaces.Contains(DataflowBlock, SymbolEqualityComparer.Default) && !type.Is(DataflowBlock))
         {
             return false;
         }

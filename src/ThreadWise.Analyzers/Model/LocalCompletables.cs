@@ -121,7 +121,9 @@ internal static class LocalCompletables
             return true;
         }
 
-        foreach (var implemented in type.AllInterfaces)
+        // IDataflowBlock is not generic: the definition implements it exactly when a constructed type does, and the
+        // definition's interface list is computed once (a constructed type's is substituted on every ask).
+        foreach (var implemented in type.OriginalDefinition.AllInterfaces)
         {
             if (implemented.Is(api.DataflowBlock))
             {
