@@ -62,11 +62,8 @@ internal static class AnalyzeCommand
         var loaded = await ProjectLoader.LoadAsync(target, error, cancellationToken).ConfigureAwait(false);
         using var workspace = loaded.Workspace;
         var msbuildTime = clock.Elapsed;
-        foreach (var failure in loaded.Failures)
-        {
-            error.WriteLine($"threadwise: cannot load {TextReport.DisplayPath(failure.Project)}: {failure.Reason}");
-            error.WriteLine($"  {failure.Detail.ReplaceLineEndings(Environment.NewLine + "  ")}");
-        }
+        var failures = loaded.Failures.ToList();
+        failures.ForEach(f => WriteFailure(f, error));
 
         foreach (var note in loaded.Notes)
         {
@@ -89,6 +86,13 @@ internal static class AnalyzeCommand
         {
             var project = loaded.Projects[i];
             var diagnostics = await ProjectAnalyzer.AnalyzeAsync(project, options.AllRules, cancellationToken).ConfigureAwait(false);
+            if (RestoreCheck.Check(project, diagnostics.Compilation) is { } notRestored)
+            {
+                failures.Add(notRestored);
+                WriteFailure(notRestored, error);
+                continue;
+            }
+
             analyzed.Add(diagnostics);
             error.WriteLine(
                 $"  analyzed {i + 1} of {loaded.Projects.Count}: {project.Name}: {diagnostics.Diagnostics.Length} finding(s) " +
@@ -97,7 +101,7 @@ internal static class AnalyzeCommand
 
         var details = new RunDetails(
             target,
-            loaded.Failures,
+            failures,
             loaded.Notes,
             analyzed.SelectMany(a => a.AnalyzerExceptions).ToList(),
             msbuildTime,
@@ -132,12 +136,18 @@ internal static class AnalyzeCommand
             remaining = await FixRunner.RunAsync(workspace.CurrentSolution, analyzed, options.AllRules, output, error, cancellationToken).ConfigureAwait(false);
         }
 
-        if (loaded.Failures.Count > 0)
+        if (failures.Count > 0)
         {
             return CliApp.Failed;
         }
 
         return remaining.Any(f => Fails(f.Severity, options.FailOn)) ? CliApp.FindingsFound : CliApp.Clean;
+    }
+
+    private static void WriteFailure(LoadFailure failure, TextWriter error)
+    {
+        error.WriteLine($"threadwise: cannot load {TextReport.DisplayPath(failure.Project)}: {failure.Reason}");
+        error.WriteLine($"  {failure.Detail.ReplaceLineEndings(Environment.NewLine + "  ")}");
     }
 
     private static ProjectResult ToProjectResult(ProjectDiagnostics analyzed) => new(

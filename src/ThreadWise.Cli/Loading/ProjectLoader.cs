@@ -125,7 +125,7 @@ internal static class ProjectLoader
         }
 
         if (message.Contains("MSB4025", StringComparison.Ordinal) || message.Contains("MSB4068", StringComparison.Ordinal) ||
-            message.Contains("MSB4067", StringComparison.Ordinal))
+            message.Contains("MSB4067", StringComparison.Ordinal) || message.Contains("project file could not be loaded", StringComparison.OrdinalIgnoreCase))
         {
             return "the project file is not valid";
         }
