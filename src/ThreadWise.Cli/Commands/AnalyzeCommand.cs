@@ -63,7 +63,10 @@ internal static class AnalyzeCommand
         using var workspace = loaded.Workspace;
         var msbuildTime = clock.Elapsed;
         var failures = loaded.Failures.ToList();
-        failures.ForEach(f => WriteFailure(f, error));
+        foreach (var project in failures.GroupBy(f => f.Project, StringComparer.Ordinal))
+        {
+            WriteFailures(project.ToList(), error);
+        }
 
         foreach (var note in loaded.Notes)
         {
@@ -89,14 +92,15 @@ internal static class AnalyzeCommand
             if (RestoreCheck.Check(project, diagnostics.Compilation) is { } notRestored)
             {
                 failures.Add(notRestored);
-                WriteFailure(notRestored, error);
+                WriteFailures(new[] { notRestored }, error);
                 continue;
             }
 
             analyzed.Add(diagnostics);
+            var partial = failures.Any(f => f.Project == project.FilePath) ? "; it loaded with errors, so findings may be incomplete" : "";
             error.WriteLine(
                 $"  analyzed {i + 1} of {loaded.Projects.Count}: {project.Name}: {diagnostics.Diagnostics.Length} finding(s) " +
-                $"(compile {diagnostics.CompileTime.TotalSeconds:0.0}s, analyze {diagnostics.AnalysisTime.TotalSeconds:0.0}s)");
+                $"(compile {diagnostics.CompileTime.TotalSeconds:0.0}s, analyze {diagnostics.AnalysisTime.TotalSeconds:0.0}s{partial})");
         }
 
         var details = new RunDetails(
@@ -112,9 +116,9 @@ internal static class AnalyzeCommand
             analyzed.Select(ToProjectResult).ToList(),
             msbuildTime + details.CompileTime,
             TimeSpan.FromTicks(analyzed.Sum(a => a.AnalysisTime.Ticks)));
-        foreach (var crash in details.AnalyzerExceptions)
+        foreach (var crash in details.AnalyzerExceptions.GroupBy(c => c, StringComparer.Ordinal))
         {
-            error.WriteLine($"threadwise: warning: analyzer failure: {crash}");
+            error.WriteLine($"threadwise: warning: analyzer failure{(crash.Count() > 1 ? $" ({crash.Count()} times)" : "")}: {crash.Key}");
         }
 
         TextReport.Write(result, details, output);
@@ -144,10 +148,20 @@ internal static class AnalyzeCommand
         return remaining.Any(f => Fails(f.Severity, options.FailOn)) ? CliApp.FindingsFound : CliApp.Clean;
     }
 
-    private static void WriteFailure(LoadFailure failure, TextWriter error)
+    /// <summary>One project's load failures: the first reason, then what MSBuild said (the first few messages).</summary>
+    private static void WriteFailures(IReadOnlyList<LoadFailure> failures, TextWriter error)
     {
-        error.WriteLine($"threadwise: cannot load {TextReport.DisplayPath(failure.Project)}: {failure.Reason}");
-        error.WriteLine($"  {failure.Detail.ReplaceLineEndings(Environment.NewLine + "  ")}");
+        const int Shown = 4;
+        error.WriteLine($"threadwise: cannot load {TextReport.DisplayPath(failures[0].Project)}: {failures[0].Reason}");
+        foreach (var failure in failures.Take(Shown))
+        {
+            error.WriteLine($"  {failure.Detail.ReplaceLineEndings(Environment.NewLine + "  ")}");
+        }
+
+        if (failures.Count > Shown)
+        {
+            error.WriteLine($"  … and {failures.Count - Shown} more message(s) from MSBuild");
+        }
     }
 
     private static ProjectResult ToProjectResult(ProjectDiagnostics analyzed) => new(

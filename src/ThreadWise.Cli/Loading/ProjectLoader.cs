@@ -21,9 +21,12 @@ internal sealed record LoadFailure(string Project, string Reason, string Detail)
 internal sealed record LoadedWorkspace(MSBuildWorkspace Workspace, IReadOnlyList<Project> Projects, IReadOnlyList<LoadFailure> Failures, IReadOnlyList<string> Notes);
 
 /// <summary>
-/// Loads a <see cref="LoadTarget"/> with <see cref="MSBuildWorkspace"/> (read-only: nothing in the target is written).
-/// A project with a load failure (a <see cref="WorkspaceDiagnosticKind.Failure"/> naming it, or an exception) is left
-/// out of the analysis, since its compilation would be wrong; the other projects are still analyzed.
+/// Loads a <see cref="LoadTarget"/> with <see cref="MSBuildWorkspace"/> (read-only: no source or project file is
+/// written; MSBuild's design-time build writes its usual obj/ intermediates, as an IDE does). Every
+/// <see cref="WorkspaceDiagnosticKind.Failure"/> is a load failure of the project it names (or of the target when it
+/// names none): the run will exit with 2. A project that MSBuild could not load at all is missing from the workspace; one
+/// that loaded with errors (a package restored with warnings as errors, SourceLink without a repository…) is still
+/// analyzed, and the other projects are analyzed as usual.
 /// </summary>
 internal static class ProjectLoader
 {
@@ -67,6 +70,8 @@ internal static class ProjectLoader
 
         var notes = new List<string>();
         var projects = new List<Project>();
+        var multiTargeted = new List<string>();
+        var referencedOnly = 0;
         foreach (var group in workspace.CurrentSolution.Projects.GroupBy(p => p.FilePath ?? p.Name, StringComparer.Ordinal))
         {
             var first = group.OrderBy(p => p.Name, StringComparer.Ordinal).First();
@@ -76,17 +81,28 @@ internal static class ProjectLoader
                 continue;
             }
 
-            if (failures.Any(f => SamePath(f.Project, first.FilePath)))
+            if (target.Solution is null && !target.Projects.Any(p => SamePath(p, first.FilePath)))
             {
+                referencedOnly++;
                 continue;
             }
 
             if (group.Count() > 1)
             {
-                notes.Add($"{first.FilePath}: multi-targeted; analyzed {first.Name} only");
+                multiTargeted.Add(first.Name);
             }
 
             projects.Add(first);
+        }
+
+        if (referencedOnly > 0)
+        {
+            notes.Add($"{referencedOnly} referenced project(s) outside the target loaded for their types, not analyzed");
+        }
+
+        if (multiTargeted.Count > 0)
+        {
+            notes.Add($"{multiTargeted.Count} multi-targeted project(s), analyzed for one target framework each (the first by name): {string.Join(", ", multiTargeted)}");
         }
 
         return new LoadedWorkspace(workspace, projects, Deduplicate(failures), notes);
@@ -115,6 +131,11 @@ internal static class ProjectLoader
         if (message.Contains("NETSDK1004", StringComparison.Ordinal) || message.Contains("project.assets.json", StringComparison.Ordinal))
         {
             return "restore was not run (run `dotnet restore` on it first)";
+        }
+
+        if (message.Contains("package", StringComparison.OrdinalIgnoreCase) || message.Contains("was resolved instead", StringComparison.Ordinal))
+        {
+            return "its packages did not restore cleanly (run `dotnet restore` and fix what it reports)";
         }
 
         if (message.Contains("MSB4236", StringComparison.Ordinal) || message.Contains("NETSDK1045", StringComparison.Ordinal) ||
