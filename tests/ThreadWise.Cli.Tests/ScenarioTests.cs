@@ -33,7 +33,6 @@ public sealed class ScenarioTests : IClassFixture<Scenarios>
     [Theory]
     [InlineData("none", 0)]
     [InlineData("error", 0)]
-    [InlineData("warning", 1)]
     [InlineData("info", 1)]
     public async Task FailOn_SetsTheThreshold(string failOn, int exitCode)
     {
@@ -70,6 +69,15 @@ public sealed class ScenarioTests : IClassFixture<Scenarios>
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
         Assert.Contains("\"executionSuccessful\": false", File.ReadAllText(sarif), StringComparison.Ordinal);
         Assert.Single(Sarif.Results(sarif));
+    }
+
+    [Fact]
+    public async Task ProjectThatDoesNotCompile_IsAnalyzedAllTheSame()
+    {
+        var run = await Tool.RunAsync("analyze", scenarios.NotCompiling);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("warning TW0003: ", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot load", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

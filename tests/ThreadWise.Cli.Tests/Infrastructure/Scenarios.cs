@@ -50,6 +50,8 @@ public sealed class Scenarios : IAsyncLifetime
 
     public string Broken => Path.Combine(Root, "broken", "Broken.slnx");
 
+    public string NotCompiling => Path.Combine(Root, "nocompile", "NoCompile.csproj");
+
     public string NotRestored => Path.Combine(Root, "norestore", "NotRestored.csproj");
 
     public string Invalid => Path.Combine(Root, "invalid", "Invalid.csproj");
@@ -71,6 +73,10 @@ public sealed class Scenarios : IAsyncLifetime
         Write("broken/Broken.slnx", """<Solution><Project Path="Good/Good.csproj" /><Project Path="Bad/Bad.csproj" /></Solution>""");
 
         // Never restored: it loads (MSBuild finds the framework without the assets file) but its package is missing.
+        // Loads, but does not compile: analyzed all the same.
+        Project("nocompile/NoCompile.csproj", StartedTwice);
+        Write("nocompile/Broken.cs", "public static class Broken\n{\n    public static int Value => Missing.Value;\n}\n");
+
         Project("norestore/NotRestored.csproj", StartedTwice);
         Write("norestore/NotRestored.csproj", """
             <Project Sdk="Microsoft.NET.Sdk">
@@ -87,6 +93,7 @@ public sealed class Scenarios : IAsyncLifetime
               <Project Path="two/A/A.csproj" />
               <Project Path="two/B/B.csproj" />
               <Project Path="config/C.csproj" />
+              <Project Path="nocompile/NoCompile.csproj" />
               <Project Path="broken/Good/Good.csproj" />
             </Solution>
             """);
