@@ -160,7 +160,7 @@ internal static class AnalyzeCommand
 
         if (failures.Count > Shown)
         {
-            error.WriteLine($"  … and {failures.Count - Shown} more message(s) from MSBuild");
+            error.WriteLine($"  ... and {failures.Count - Shown} more message(s) from MSBuild");
         }
     }
 

@@ -157,7 +157,7 @@ internal static class ProjectLoader
             return "a file it names does not exist";
         }
 
-        return "MSBuild could not load it";
+        return "MSBuild reported an error while loading it";
     }
 
     private static bool SamePath(string? a, string? b) =>

@@ -20,7 +20,7 @@ internal static class TextReport
                 continue;
             }
 
-            output.WriteLine($"{rule.Id} {rule.Title} ({ofRule.Count}) — {rule.HelpUri}");
+            output.WriteLine($"{rule.Id} {rule.Title} ({ofRule.Count}): {rule.HelpUri}");
             foreach (var f in ofRule.OrderBy(f => f.Location.FilePath, StringComparer.Ordinal).ThenBy(f => f.Location.StartLine).ThenBy(f => f.Location.StartColumn))
             {
                 output.WriteLine($"  {DisplayPath(f.Location.FilePath)}({f.Location.StartLine},{f.Location.StartColumn}): {f.Severity} {f.RuleId}: {f.Message}");
@@ -36,7 +36,7 @@ internal static class TextReport
             output.WriteLine($"{"Rule",-7} {"Title".PadRight(titleWidth)} {"Count",6}");
             foreach (var (rule, count) in counted)
             {
-                var title = rule.Title.Length > titleWidth ? rule.Title[..(titleWidth - 1)] + "…" : rule.Title;
+                var title = rule.Title.Length > titleWidth ? rule.Title[..(titleWidth - 3)] + "..." : rule.Title;
                 output.WriteLine($"{rule.Id,-7} {title.PadRight(titleWidth)} {count,6}");
             }
         }
