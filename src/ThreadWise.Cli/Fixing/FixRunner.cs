@@ -80,7 +80,6 @@ internal static class FixRunner
         Solution original, ProjectDiagnostics before, bool allRules, TextWriter output, CancellationToken cancellationToken)
     {
         var projectId = before.Project.Id;
-        var baseline = ErrorsByFile(before.Compilation);
         var current = original;
         var diagnostics = before.Diagnostics;
         var pending = ThreadWiseRules.CodeFixes.Where(f => diagnostics.Any(d => f.FixableDiagnosticIds.Contains(d.Id))).ToList();
@@ -109,50 +108,25 @@ internal static class FixRunner
             }
 
             current = apply.ChangedSolution;
+            if (fixer == pending[^1])
+            {
+                break;
+            }
+
             diagnostics = (await ProjectAnalyzer.AnalyzeAsync(current.GetProject(projectId)!, allRules, cancellationToken).ConfigureAwait(false)).Diagnostics;
         }
 
-        // Put back every file whose fixed text has more compile errors than before.
-        var compilation = await current.GetProject(projectId)!.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
-        var errors = ErrorsByFile(compilation!);
-        foreach (var document in ChangedDocuments(original, current, projectId).ToList())
-        {
-            if (Count(errors, document.FilePath) > Count(baseline, document.FilePath))
-            {
-                output.WriteLine($"  left {TextReport.DisplayPath(document.FilePath!)} untouched: the fixed code would not compile ({FirstError(compilation!, document.FilePath)})");
-                current = current.WithDocumentText(document.Id, await original.GetDocument(document.Id)!.GetTextAsync(cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        compilation = await current.GetProject(projectId)!.GetCompilationAsync(cancellationToken).ConfigureAwait(false);
-        if (ErrorsByFile(compilation!).Values.Sum() > baseline.Values.Sum())
-        {
-            output.WriteLine($"  left {before.Project.Name} untouched: its fixed code would not compile ({FirstError(compilation!, null)})");
-            current = original;
-        }
-
+        current = await CompileGuard.KeepCompilingAsync(original, current, projectId, output, cancellationToken).ConfigureAwait(false);
         var after = await ProjectAnalyzer.AnalyzeAsync(current.GetProject(projectId)!, allRules, cancellationToken).ConfigureAwait(false);
         return (current, after);
     }
 
-    private static IEnumerable<Document> ChangedDocuments(Solution original, Solution changed, ProjectId projectId) =>
+    internal static IEnumerable<Document> ChangedDocuments(Solution original, Solution changed, ProjectId projectId) =>
         changed.GetChanges(original).GetProjectChanges()
             .Where(p => p.ProjectId == projectId)
             .SelectMany(p => p.GetChangedDocuments(onlyGetDocumentsWithTextChanges: true))
             .Select(id => changed.GetDocument(id)!)
             .Where(d => d.FilePath is not null);
-
-    private static Dictionary<string, int> ErrorsByFile(Compilation compilation) => compilation.GetDiagnostics()
-        .Where(d => d.Severity == DiagnosticSeverity.Error)
-        .GroupBy(d => d.Location.SourceTree?.FilePath ?? "", StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-
-    private static int Count(Dictionary<string, int> errors, string? path) => path is not null && errors.TryGetValue(path, out var n) ? n : 0;
-
-    private static string FirstError(Compilation compilation, string? path) => compilation.GetDiagnostics()
-        .Where(d => d.Severity == DiagnosticSeverity.Error && (path is null || d.Location.SourceTree?.FilePath == path))
-        .Select(d => $"{d.Id}: {d.GetMessage()}")
-        .FirstOrDefault() ?? "new errors";
 
     /// <summary>The findings Fix All works on: those of one fixer, in the documents they were reported in.</summary>
     private sealed class FixedSet : FixAllContext.DiagnosticProvider
