@@ -50,6 +50,7 @@ public sealed class FixTests
         Assert.Equal(check.ExitCode == 0 ? 0 : 1, fix.ExitCode);
         var left = Sarif.Results(after).Count;
         Assert.Contains(left == 0 ? "Every finding was fixed." : $"Not fixed ({left}):", fix.Output, StringComparison.Ordinal);
+        Tool.DeleteTempFolder(folder);
     }
 
     private static Dictionary<string, string> Sources(string folder) => Directory

@@ -26,7 +26,11 @@ public sealed class SamplesRun : IAsyncLifetime
         Run = await Tool.RunAsync("analyze", solution, "--sarif", SarifPath);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        Tool.DeleteTempFolder(Path.GetDirectoryName(SarifPath)!);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>End to end on the samples: every marked line is reported, the SARIF validates and describes the rules.</summary>

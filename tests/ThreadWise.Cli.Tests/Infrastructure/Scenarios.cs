@@ -101,7 +101,11 @@ public sealed class Scenarios : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        Tool.DeleteTempFolder(Root);
+        return Task.CompletedTask;
+    }
 
     /// <summary>A library project: net10.0, no packages, the root's settings kept out (a Directory.Build.props above would leak in).</summary>
     internal static void WriteProject(string path, string? reference = null)

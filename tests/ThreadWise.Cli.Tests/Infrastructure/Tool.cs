@@ -51,6 +51,21 @@ internal static class Tool
         Assert.True(process.ExitCode == 0, $"dotnet restore {path} failed:\n{stdout.Result}\n{stderr}");
     }
 
+    /// <summary>Removes a temp folder a test made (best effort: a build host may still be closing files in it).</summary>
+    public static void DeleteTempFolder(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     public static string NewTempFolder(string name)
     {
         var path = Path.Combine(Path.GetTempPath(), "threadwise-cli-tests", $"{name}-{Guid.NewGuid():N}");
