@@ -1,13 +1,10 @@
 using System;
+using System.Threading.Tasks;
+using ThreadWise.Cli.Commands;
 
 namespace ThreadWise.Cli;
 
 internal static class Program
 {
-    // Skeleton: the command line, loading, analysis and report writers are being built (issue 17).
-    private static int Main(string[] args)
-    {
-        Console.Error.WriteLine("usage: threadwise analyze <solution|project|folder> [--sarif FILE] [--html FILE] [--fix] [--all] [--fail-on error|warning|info|none]");
-        return args.Length == 0 ? 2 : 2;
-    }
+    private static Task<int> Main(string[] args) => CliApp.RunAsync(args, Console.Out, Console.Error);
 }

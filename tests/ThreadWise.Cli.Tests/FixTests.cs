@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using ThreadWise.Cli.Tests.Infrastructure;
+using Xunit;
+
+namespace ThreadWise.Cli.Tests;
+
+/// <summary><c>--fix</c> on copies of samples: the files change, the code still compiles, fewer findings are left.</summary>
+public sealed class FixTests
+{
+    private static readonly string[] FixedSamples = { "TW0005.LeakedLock", "TW0010.AcquireInsideTry" };
+
+    [Fact]
+    public async Task Fix_OnCopiesOfSamples_CompilesAndLeavesFewerFindings()
+    {
+        var folder = Tool.NewTempFolder("fix");
+        var projects = new List<string>();
+        foreach (var sample in FixedSamples)
+        {
+            var project = Path.Combine(folder, sample, sample + ".csproj");
+            Scenarios.WriteProject(project);
+            foreach (var file in Directory.GetFiles(Tool.InRepository("samples", sample), "*.cs"))
+            {
+                File.Copy(file, Path.Combine(folder, sample, Path.GetFileName(file)));
+            }
+
+            Tool.Restore(project);
+            projects.Add(project);
+        }
+
+        var originals = Sources(folder);
+        Assert.Empty(CompileErrors(originals.Values));
+        var before = Path.Combine(folder, "before.sarif");
+        var after = Path.Combine(folder, "after.sarif");
+
+        var fix = await Tool.RunAsync("analyze", folder, "--fix", "--sarif", before);
+        var check = await Tool.RunAsync("analyze", folder, "--sarif", after);
+
+        var fixedSources = Sources(folder);
+        var changed = fixedSources.Where(kv => originals[kv.Key] != kv.Value).Select(kv => kv.Key).ToList();
+        Assert.True(changed.Count > 0, fix.ToString());
+        Assert.All(changed, path => Assert.Contains($"fixed {path}: ", fix.Output, StringComparison.Ordinal));
+        Assert.Empty(CompileErrors(fixedSources.Values));
+        Assert.True(Sarif.Results(after).Count < Sarif.Results(before).Count, fix + "\n" + check);
+        Assert.Equal(check.ExitCode == 0 ? 0 : 1, fix.ExitCode);
+        var left = Sarif.Results(after).Count;
+        Assert.Contains(left == 0 ? "Every finding was fixed." : $"Not fixed ({left}):", fix.Output, StringComparison.Ordinal);
+        Tool.DeleteTempFolder(folder);
+    }
+
+    private static Dictionary<string, string> Sources(string folder) => Directory
+        .GetFiles(folder, "*.cs", SearchOption.AllDirectories)
+        .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        .ToDictionary(f => f, File.ReadAllText, StringComparer.Ordinal);
+
+    /// <summary>Compiles each sample copy against the running framework's assemblies (independent of the tool's own check).</summary>
+    private static IReadOnlyList<string> CompileErrors(IEnumerable<string> sources)
+    {
+        var references = Directory.GetFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll")
+            .Where(f => !Path.GetFileName(f).StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal))
+            .Select(f => (MetadataReference)MetadataReference.CreateFromFile(f));
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest)));
+        var compilation = CSharpCompilation.Create("Check", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        return compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
+    }
+}
