@@ -54,7 +54,7 @@ internal sealed class CodeExcerpt
                     .Append(HtmlEncode(text.Substring(to)));
             }
 
-            html.Append("</span>\n");
+            html.Append("</span>");
         }
 
         return html.Append("</pre>").ToString();

@@ -52,8 +52,10 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<title>ThreadWise report: ").Append(HtmlEncode(result.Target)).Append("</title>\n<style>").Append(ReportAssets.Css).Append("</style>\n</head>\n<body>\n");
         Header(html, result, findings);
+        html.Append("<div class=\"summary\">\n");
         RuleTable(html, result, findings);
         ProjectTable(html, result);
+        html.Append("</div>\n");
         LockOrder(html, result, Anchor, Place);
         Races(html, result, code, Anchor, Place);
         Findings(html, findings, rules, code, Anchor, Place);
@@ -118,6 +120,9 @@ internal static class HtmlReport
             return;
         }
 
+        // In the drawing a site is its file name and position; the full path is in the finding it links to.
+        static string ShortPlace(SourceSpot s) => $"{Path.GetFileName(s.FilePath)}({s.StartLine},{s.StartColumn})";
+
         html.Append("<section id=\"lock-order\"><h2>Lock order (TW0004)</h2>\n<p class=\"legend\">A box per lock; an arrow from the lock held to the lock taken while holding it, labelled with the method that does it (and the calls on the way) and links to the findings at each acquisition site. <span class=\"red\">Red</span>: on a cycle — threads taking these orders at once can deadlock.</p>\n");
         for (var i = 0; i < projects.Count; i++)
         {
@@ -131,7 +136,7 @@ internal static class HtmlReport
 
             if (graph.Edges.Count > 0)
             {
-                html.Append("<div class=\"graph\">").Append(LockGraphSvg.Render(graph, "g" + (i + 1).ToString(CultureInfo.InvariantCulture), anchor, place)).Append("</div>\n");
+                html.Append("<div class=\"graph\">").Append(LockGraphSvg.Render(graph, "g" + (i + 1).ToString(CultureInfo.InvariantCulture), anchor, ShortPlace)).Append("</div>\n");
             }
 
             if (graph.Unplaced.Count > 0)

@@ -68,10 +68,13 @@ internal sealed class LockGraph
                 continue;
             }
 
+            // The own hop is the finding's site. Two instances of one field: both hops are that one line of code,
+            // called once as written and once with the instances swapped.
+            var twoInstances = finding.Properties.TryGetValue("TwoInstances", out var flag) && flag == "true";
             for (var i = 0; i < hops.Count; i++)
             {
                 var edge = graph.Edge(hops[i]);
-                if (i == 0)
+                if (i == 0 || twoInstances)
                 {
                     edge.Sites.Add(finding);
                 }

@@ -11,6 +11,8 @@ internal static class ReportAssets
         .totals { display: flex; flex-wrap: wrap; gap: 12px; margin: 0; }
         .totals div { border: 1px solid var(--line); border-radius: 6px; padding: 6px 12px; }
         .totals dt { font-size: 12px; color: var(--grey); } .totals dd { margin: 0; font-weight: 600; }
+        .summary { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 28px; }
+        .summary h2 { margin-top: 20px; } .summary table { font-size: 13px; } .summary td { padding: 2px 8px; }
         table { border-collapse: collapse; width: 100%; font-size: 14px; }
         th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
         td.n, th.n { text-align: right; } tr.none { color: var(--grey); }
