@@ -136,7 +136,7 @@ internal static class HtmlReport
 
             if (graph.Edges.Count > 0)
             {
-                html.Append("<div class=\"graph\">").Append(LockGraphSvg.Render(graph, "g" + (i + 1).ToString(CultureInfo.InvariantCulture), anchor, ShortPlace)).Append("</div>\n");
+                html.Append("<div class=\"graph\">").Append(Drawing(graph, "g" + (i + 1).ToString(CultureInfo.InvariantCulture), anchor, ShortPlace)).Append("</div>\n");
             }
 
             if (graph.Unplaced.Count > 0)
@@ -146,6 +146,35 @@ internal static class HtmlReport
         }
 
         html.Append("</section>\n");
+    }
+
+    /// <summary>
+    /// The SVG; should the layout fail (a graph too large for the interpreter's time limit), the arrows as a list, so
+    /// the rest of the report is still written.
+    /// </summary>
+    private static string Drawing(LockGraph graph, string id, Func<Finding, string?> anchor, Func<SourceSpot, string> place)
+    {
+        try
+        {
+            return LockGraphSvg.Render(graph, id, anchor, place);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var list = new StringBuilder($"<p class=\"nocode\">The graph could not be laid out ({HtmlEncode(e.GetType().Name)}: {HtmlEncode(e.Message)}); its arrows:</p><ul>");
+            foreach (var edge in graph.Edges)
+            {
+                list.Append("<li>").Append(HtmlEncode($"{LockGraph.Label(edge.From)} → {LockGraph.Label(edge.To)} in {edge.Method}"))
+                    .Append(edge.Via.Length > 0 ? HtmlEncode(" via " + edge.Via) : string.Empty);
+                foreach (var site in edge.Sites)
+                {
+                    list.Append(" <a href=\"#").Append(anchor(site)).Append("\">").Append(HtmlEncode(place(site.Location))).Append("</a>");
+                }
+
+                list.Append("</li>");
+            }
+
+            return list.Append("</ul>").ToString();
+        }
     }
 
     private static void Races(StringBuilder html, AnalysisResult result, CodeExcerpt code, Func<Finding, string?> anchor, Func<SourceSpot, string> place)
