@@ -51,6 +51,54 @@ public sealed class HtmlReportSampleTests
     }
 
     [Fact]
+    public void ThreeLocksAcrossTwoTypes_ThreeFindings_OneDrawnCycle()
+    {
+        var folder = Directory.CreateTempSubdirectory("tw-html-cycle-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "Store.cs"), """
+                namespace Shop;
+                public sealed class Store
+                {
+                    private readonly object _stock = new object();
+                    private readonly object _orders = new object();
+                    public void Restock(Audit audit) { lock (_stock) { lock (_orders) { } } }
+                    public void Order(Audit audit) { lock (_orders) { audit.Record(); } }
+                    public void Check() { lock (_stock) { } }
+                }
+                """);
+            File.WriteAllText(Path.Combine(folder, "Audit.cs"), """
+                namespace Shop;
+                public sealed class Audit
+                {
+                    private readonly object _log = new object();
+                    public void Record() { lock (_log) { } }
+                    public void Verify(Store store) { lock (_log) { store.Check(); } }
+                }
+                """);
+            var result = SampleAnalysis.RunFolder("Shop", folder);
+            var tw4 = result.Projects[0].Findings.Where(f => f.RuleId == "TW0004").ToList();
+            Assert.Equal(3, tw4.Count);
+
+            var html = HtmlReport.Render(result);
+            var svg = Assert.Single(HtmlAssert.Svgs(html));
+            var locks = HtmlAssert.ByClass(svg, "g", "lock").Select(l => l.Descendants().First(e => e.Name.LocalName == "text").Value).OrderBy(t => t);
+            Assert.Equal(new[] { "Audit._log", "Store._orders", "Store._stock" }, locks);
+            var edges = HtmlAssert.ByClass(svg, "g", "edge").ToList();
+            Assert.Equal(3, edges.Count);
+            Assert.All(edges, e => Assert.Contains("cycle", (string)e.Attribute("class")!));
+            Assert.Contains(edges, e => e.ToString().Contains("'Order'") && e.ToString().Contains("via 'Record'"));
+            Assert.Contains(edges, e => e.ToString().Contains("'Verify'") && e.ToString().Contains("via 'Check'"));
+            Assert.Contains("Cycle of 3 locks: Audit._log, Store._orders, Store._stock", html);
+            HtmlAssert.WellFormedAndSelfContained(html, result.Rules.Select(r => r.HelpUri));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void FindingFactory_KeepsLocationsRelatedLocationsAndProperties()
     {
         var finding = Samples.Value.Projects.SelectMany(p => p.Findings).First(f => f.RuleId == "TW0004" && f.Message.StartsWith("'Post'", StringComparison.Ordinal));

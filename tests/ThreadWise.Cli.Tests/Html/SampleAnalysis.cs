@@ -72,6 +72,17 @@ internal static class SampleAnalysis
         return new AnalysisResult(Path.Combine(samples, "Samples.sln"), rules, projects, load.Elapsed, analysis.Elapsed);
     }
 
+    /// <summary>Analyzes the C# files of <paramref name="folder"/> as one project named <paramref name="name"/>.</summary>
+    public static AnalysisResult RunFolder(string name, string folder)
+    {
+        var (_, compilation) = Compile(name, folder);
+        var diagnostics = compilation.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync(CancellationToken.None).GetAwaiter().GetResult();
+        var findings = diagnostics.Where(d => d.Id.StartsWith("TW", StringComparison.Ordinal)).Select(d => FindingFactory.FromDiagnostic(d, name)).ToList();
+        var rules = Analyzers.SelectMany(a => a.SupportedDiagnostics).GroupBy(d => d.Id).Select(g => FindingFactory.RuleFrom(g.First())).ToList();
+        return new AnalysisResult(folder, rules, new[] { new ProjectResult(name, Path.Combine(folder, name + ".csproj"), compilation.SyntaxTrees.Count(), findings) },
+            TimeSpan.Zero, TimeSpan.Zero);
+    }
+
     private static (string Name, Compilation Compilation) Compile(string name, string folder)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
