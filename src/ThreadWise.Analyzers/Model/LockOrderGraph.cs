@@ -139,6 +139,7 @@ internal sealed partial class LockOrderGraph
                     report.Path.AddRange(PathSteps(returnPath.TakeWhile(e => e != Truncated)));
                 }
 
+                report.AddGraphFacts(CycleHops(edge, via, returnPath));
                 reports.Add(report);
                 pairs.Add((report, edge, a, b));
             }
@@ -203,14 +204,7 @@ internal sealed partial class LockOrderGraph
             return string.Empty;
         }
 
-        var names = new List<string> { CallDisplay(edge.Call!) };
-        foreach (var step in via)
-        {
-            if (step.Kind == EdgeKind.MethodCall)
-            {
-                names.Add(CallDisplay(step.Call!));
-            }
-        }
+        var names = CallNames(edge, via);
 
         // The message names the first and the last hop; every hop is in the related locations (LockOrderReport.Path).
         return " (via " + (names.Count > 3 ? $"{names[0]} → … → {names[names.Count - 1]}" : string.Join(" → ", names)) + ")";

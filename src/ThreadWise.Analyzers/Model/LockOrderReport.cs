@@ -12,6 +12,20 @@ internal sealed class LockOrderReport
     public const string WantedOrderProperty = "WantedOrder";
     public const string TwoInstancesProperty = "TwoInstances";
 
+    /// <summary>
+    /// Properties for reports that redraw the lock-order graph (the HTML report): the facts the message abbreviates.
+    /// <c>Method</c>, <c>Held</c>, <c>Taken</c> as the message names them; <c>HeldLock</c>/<c>TakenLock</c> the
+    /// locks' identities (one node of the graph each); <c>Via</c> every call from the site to the taken lock, unabbreviated;
+    /// <c>Cycle</c> the hops of the cycle in order, starting with this one (see <see cref="LockOrderHop"/>).
+    /// </summary>
+    public const string MethodProperty = "Method";
+    public const string HeldProperty = "Held";
+    public const string TakenProperty = "Taken";
+    public const string HeldLockProperty = "HeldLock";
+    public const string TakenLockProperty = "TakenLock";
+    public const string ViaProperty = "Via";
+    public const string CycleProperty = "Cycle";
+
     public LockOrderReport(SyntaxNode site, string method, string taken, string held, string via, string reverse, SyntaxNode? otherSite)
     {
         Site = site;
@@ -49,6 +63,31 @@ internal sealed class LockOrderReport
 
     public ImmutableDictionary<string, string?> Properties { get; set; } = ImmutableDictionary<string, string?>.Empty;
 
+    /// <summary>
+    /// Adds the graph facts (<see cref="MethodProperty"/> and the others) to <see cref="Properties"/>;
+    /// <paramref name="cycle"/> starts with this report's own hop.
+    /// </summary>
+    public void AddGraphFacts(IReadOnlyList<LockOrderHop> cycle)
+    {
+        if (cycle.Count == 0)
+        {
+            return;
+        }
+
+        var own = cycle[0];
+        Properties = Properties
+            .SetItem(MethodProperty, Method)
+            .SetItem(HeldProperty, Held)
+            .SetItem(TakenProperty, Taken)
+            .SetItem(HeldLockProperty, own.HeldLock)
+            .SetItem(TakenLockProperty, own.TakenLock)
+            .SetItem(ViaProperty, own.Via)
+            .SetItem(CycleProperty, string.Join("\n", cycle));
+    }
+
+    /// <summary>A lock's identity in the graph: its field or property (every instance of it is one lock).</summary>
+    public static string LockId(ISymbol @lock) => @lock.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
+
     /// <summary>How a method is named in messages: <c>'Transfer'</c>, <c>a lambda in 'Run'</c>.</summary>
     public static string MethodDisplay(IMethodSymbol method) => method.MethodKind switch
     {
@@ -67,4 +106,38 @@ internal sealed class LockOrderReport
             ? $"line {line}"
             : $"line {line} of {System.IO.Path.GetFileName(site.SyntaxTree.FilePath)}";
     }
+}
+
+/// <summary>
+/// One "taken while holding" hop of a lock-order cycle, as the <see cref="LockOrderReport.CycleProperty"/> lists it: one
+/// line per hop, tab-separated <c>HeldLock, TakenLock, Held, Taken, Method, Via</c> (Via: the calls from the site to
+/// the taken lock, " → " separated, empty when the lock is taken directly).
+/// </summary>
+internal readonly struct LockOrderHop
+{
+    public LockOrderHop(string heldLock, string takenLock, string held, string taken, string method, string via)
+    {
+        HeldLock = heldLock;
+        TakenLock = takenLock;
+        Held = held;
+        Taken = taken;
+        Method = method;
+        Via = via;
+    }
+
+    public string HeldLock { get; }
+
+    public string TakenLock { get; }
+
+    public string Held { get; }
+
+    public string Taken { get; }
+
+    public string Method { get; }
+
+    public string Via { get; }
+
+    public override string ToString() => string.Join("\t", Clean(HeldLock), Clean(TakenLock), Clean(Held), Clean(Taken), Clean(Method), Clean(Via));
+
+    private static string Clean(string text) => text.Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -30,7 +31,7 @@ internal static class SameFieldLocks
         var onThis = new Dictionary<IMethodSymbol, HashSet<ISymbol>>(SymbolEqualityComparer.Default);
         var reports = new List<LockOrderReport>();
         var fixedPairs = new List<(AccessPath Held, AccessPath Taken, MethodLockSummary Owner, LockAcquisition Site, LockAcquisition Outer)>();
-        var fixedKeys = new Dictionary<(AccessPath, AccessPath), (LockAcquisition Site, LockAcquisition Outer)>();
+        var fixedKeys = new Dictionary<(AccessPath, AccessPath), (LockAcquisition Site, LockAcquisition Outer, MethodLockSummary Owner)>();
         foreach (var summary in summaries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -63,7 +64,7 @@ internal static class SameFieldLocks
                         fixedPairs.Add((held.Path, taken.Path, summary, taken, held));
                         if (!fixedKeys.ContainsKey((held.Path, taken.Path)))
                         {
-                            fixedKeys.Add((held.Path, taken.Path), (taken, held));
+                            fixedKeys.Add((held.Path, taken.Path), (taken, held, summary));
                         }
                     }
                 }
@@ -84,7 +85,7 @@ internal static class SameFieldLocks
                         IsUnordered(summary, held.Root!, call.ReceiverRoot!))
                     {
                         var report = TwoInstances(summary, call.Syntax, call.ReceiverDisplay + "." + held.Lock.Name, held.Path.Display,
-                            $" (via {LockOrderReport.MethodDisplay(call.Callee)})", held.Lock);
+                            $" (via {LockOrderReport.MethodDisplay(call.Callee)})", held.Lock, call.Callee);
                         report.Path.Add(held.Syntax);
                         report.Path.Add(call.Syntax);
                         reports.Add(report);
@@ -100,6 +101,12 @@ internal static class SameFieldLocks
                 var report = new LockOrderReport(site.Syntax, LockOrderReport.MethodDisplay(owner.Method), takenPath.Display, heldPath.Display,
                     string.Empty, $"they are taken in the opposite order at {LockOrderReport.LineOf(other.Site.Syntax, site.Syntax)}", other.Site.Syntax);
                 report.Path.AddRange(new[] { outer.Syntax, site.Syntax, other.Outer.Syntax, other.Site.Syntax });
+                string heldId = FixedId(heldPath), takenId = FixedId(takenPath);
+                report.AddGraphFacts(new[]
+                {
+                    new LockOrderHop(heldId, takenId, heldPath.Display, takenPath.Display, report.Method, string.Empty),
+                    new LockOrderHop(takenId, heldId, takenPath.Display, heldPath.Display, LockOrderReport.MethodDisplay(other.Owner.Method), string.Empty),
+                });
                 reports.Add(report);
             }
         }
@@ -117,14 +124,30 @@ internal static class SameFieldLocks
         !summary.IsDerivedFrom(first, second) && !summary.IsDerivedFrom(second, first) &&
         !summary.OrdersInstances(first, second);
 
-    private static LockOrderReport TwoInstances(MethodLockSummary owner, SyntaxNode site, string taken, string held, string via, ISymbol field)
+    private static LockOrderReport TwoInstances(MethodLockSummary owner, SyntaxNode site, string taken, string held, string via, ISymbol field,
+        IMethodSymbol? callee = null)
     {
         var report = new LockOrderReport(site, LockOrderReport.MethodDisplay(owner.Method), taken, held, via,
             $"a concurrent call with the two '{field.ContainingType.Name}' instances swapped takes them in the opposite order",
             otherSite: null);
         report.Properties = ImmutableDictionary<string, string?>.Empty.Add(LockOrderReport.TwoInstancesProperty, "true");
+
+        // Two instances of one field: a node per instance as this method names it; the swapped call closes the cycle.
+        string heldId = InstanceId(held), takenId = InstanceId(taken);
+        var calls = via.Length == 0 ? string.Empty : LockOrderReport.MethodDisplay(callee!);
+        report.AddGraphFacts(new[]
+        {
+            new LockOrderHop(heldId, takenId, held, taken, report.Method, calls),
+            new LockOrderHop(takenId, heldId, taken, held, report.Method + " (the swapped call)", calls),
+        });
         return report;
+
+        string InstanceId(string path) => $"{LockOrderReport.LockId(field)} ({path} in {report.Method})";
     }
+
+    /// <summary>A fixed instance's lock: the path from its root, the root qualified (<c>Ns.Tree._left._sync</c>).</summary>
+    private static string FixedId(AccessPath path) =>
+        string.Join(".", new[] { LockOrderReport.LockId(path.Root) }.Concat(path.Symbols.Skip(1).Select(s => s.Name)));
 
     /// <summary>The lock fields a method takes on its own instance, directly or through calls on <c>this</c>.</summary>
     private static HashSet<ISymbol> OnThis(IMethodSymbol method, Dictionary<IMethodSymbol, MethodLockSummary> byMethod,

@@ -119,24 +119,6 @@ internal static class ProjectAnalyzer
         }
     }
 
-    /// <summary>A diagnostic as the report writers read it.</summary>
-    public static Finding ToFinding(Diagnostic diagnostic, string project) => new(
-        diagnostic.Id,
-        ThreadWiseRules.SeverityName(diagnostic.Severity),
-        diagnostic.GetMessage(),
-        project,
-        Spot(diagnostic.Location),
-        diagnostic.AdditionalLocations.Where(l => l.IsInSource).Select(Spot).ToList(),
-        diagnostic.Properties);
-
-    private static SourceSpot Spot(Location location)
-    {
-        var span = location.GetMappedLineSpan();
-        if (!span.IsValid)
-        {
-            span = location.GetLineSpan();
-        }
-
-        return new SourceSpot(span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1, span.EndLinePosition.Line + 1, span.EndLinePosition.Character + 1);
-    }
+    /// <summary>A diagnostic as the report writers read it (one converter for every writer: <see cref="FindingFactory"/>).</summary>
+    public static Finding ToFinding(Diagnostic diagnostic, string project) => FindingFactory.FromDiagnostic(diagnostic, project);
 }

@@ -22,12 +22,6 @@ internal static class AnalyzeCommand
 {
     public static async Task<int> RunAsync(AnalyzeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (options.HtmlPath is not null && !HtmlSeam.Available)
-        {
-            error.WriteLine("threadwise: --html: not built in this branch");
-            return CliApp.Failed;
-        }
-
         var (target, problem) = TargetResolver.Resolve(options.Target);
         if (target is null)
         {
@@ -130,7 +124,7 @@ internal static class AnalyzeCommand
 
         if (options.HtmlPath is { } htmlPath)
         {
-            HtmlSeam.Write(result, htmlPath);
+            Html.HtmlReport.Write(result, htmlPath);
             error.WriteLine($"threadwise: HTML written to {htmlPath}");
         }
 
