@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -73,7 +74,14 @@ internal static class CliApp
             return AnalyzeCommand.RunAsync(options, output, error, ct);
         });
 
-        var root = new RootCommand("threadwise: audit C# code for threading mistakes with the ThreadWise rules.") { analyze };
+        // Named after the tool command, not the assembly (ThreadWise.Cli: an assembly named "threadwise" would clash
+        // with the runtime library ThreadWise, assembly names ignoring case), so help reads `threadwise analyze …`.
+        var root = new Command("threadwise", "threadwise: audit C# code for threading mistakes with the ThreadWise rules.")
+        {
+            analyze,
+            new HelpOption(),
+            new VersionOption(),
+        };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
