@@ -257,7 +257,7 @@ public static class LockSet
     private static Scope EnterMany(object[] sorted, int count)
     {
 
-        var tracking = LockOrderValidator.IsEnabled ? new LockOrderValidator.HeldLock?[count] : null;
+        var tracking = LockOrderValidator.IsEnabled ? new object?[count] : null;
         var taken = 0;
         try
         {
@@ -376,7 +376,7 @@ public static class LockSet
 
     private static Scope EnterOrderedTracked(object first, object? second)
     {
-        var tracking = new LockOrderValidator.HeldLock?[second is null ? 1 : 2];
+        var tracking = new object?[second is null ? 1 : 2];
         tracking[0] = LockOrderValidator.OnAcquiring(first, threadAffine: !(first is SemaphoreSlim));
         try
         {
@@ -496,7 +496,7 @@ public static class LockSet
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Release(object lockObject, LockOrderValidator.HeldLock? tracking)
+    private static void Release(object lockObject, object? tracking)
     {
         if (tracking is not null)
         {
@@ -544,9 +544,9 @@ public static class LockSet
         private object? _third;
         private object[]? _many;
         private int _count;
-        private LockOrderValidator.HeldLock?[]? _tracking;
+        private object?[]? _tracking;
 
-        internal Scope(object? first, object? second, object? third, object[]? many, int count, LockOrderValidator.HeldLock?[]? tracking)
+        internal Scope(object? first, object? second, object? third, object[]? many, int count, object?[]? tracking)
         {
             _first = first;
             _second = second;
