@@ -82,7 +82,7 @@ public class ValidatorBenchmarks
 public class ValidatorScalingBenchmarks
 {
     private const int Threads = 8;
-    private const int PerThread = 2_000;
+    private const int PerThread = 20_000;
     private object[] _locks = [];
 
     [Params(false, true)]
