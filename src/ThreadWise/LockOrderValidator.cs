@@ -209,7 +209,7 @@ public static partial class LockOrderValidator
             stack = Check(held, flow, node);
         }
 
-        held.Push(node, stack);
+        held.Push(node, lockObject, stack);
         return node;
     }
 
@@ -218,6 +218,16 @@ public static partial class LockOrderValidator
         if (t_held is not { } held || !held.Remove(node))
         {
             throw new InvalidOperationException($"The lock '{node.Name}' is not held by this thread: a scope must be disposed exactly once, on the thread that entered it.");
+        }
+    }
+
+    // For Monitor-shaped callers (TrackedMonitor.Exit), which pass the object, not a token: forgets the innermost
+    // entry for it if this thread has one (it may have been taken before validation was turned on).
+    internal static void TryReleaseOnThread(object lockObject)
+    {
+        if (t_held is { Count: > 0 } held)
+        {
+            held.RemoveObject(lockObject);
         }
     }
 
@@ -325,20 +335,35 @@ public static partial class LockOrderValidator
     internal sealed class HeldStack
     {
         internal LockNode[] Nodes = new LockNode[8];
+        internal object[] Objects = new object[8];
         internal StackTrace?[] Stacks = new StackTrace?[8];
         internal int Count;
 
-        internal void Push(LockNode node, StackTrace? stack)
+        internal void Push(LockNode node, object lockObject, StackTrace? stack)
         {
             if (Count == Nodes.Length)
             {
                 Array.Resize(ref Nodes, Count * 2);
+                Array.Resize(ref Objects, Count * 2);
                 Array.Resize(ref Stacks, Count * 2);
             }
 
             Nodes[Count] = node;
+            Objects[Count] = lockObject;
             Stacks[Count] = stack;
             Count++;
+        }
+
+        internal void RemoveObject(object lockObject)
+        {
+            for (var i = Count - 1; i >= 0; i--)
+            {
+                if (ReferenceEquals(Objects[i], lockObject))
+                {
+                    RemoveAt(i);
+                    return;
+                }
+            }
         }
 
         // Removes the innermost entry for node (releases are usually, but not always, innermost first).
@@ -348,16 +373,27 @@ public static partial class LockOrderValidator
             {
                 if (Nodes[i] == node)
                 {
-                    Count--;
-                    Array.Copy(Nodes, i + 1, Nodes, i, Count - i);
-                    Array.Copy(Stacks, i + 1, Stacks, i, Count - i);
-                    Nodes[Count] = null!;
-                    Stacks[Count] = null;
+                    RemoveAt(i);
                     return true;
                 }
             }
 
             return false;
+        }
+
+        private void RemoveAt(int i)
+        {
+            Count--;
+            if (i < Count)
+            {
+                Array.Copy(Nodes, i + 1, Nodes, i, Count - i);
+                Array.Copy(Objects, i + 1, Objects, i, Count - i);
+                Array.Copy(Stacks, i + 1, Stacks, i, Count - i);
+            }
+
+            Nodes[Count] = null!;
+            Objects[Count] = null!;
+            Stacks[Count] = null;
         }
     }
 
