@@ -28,6 +28,8 @@ namespace ThreadWise;
 /// </remarks>
 public static class LockSet
 {
+    // Scope._count for two plain monitors taken on the fast path (released without type tests).
+    private const int PlainPair = -2;
     private static readonly ConditionalWeakTable<object, Identity> Identities = new();
     private static readonly ConditionalWeakTable<object, Identity>.CreateValueCallback CreateIdentity = static _ => new Identity();
     private static long s_nextId;
@@ -79,6 +81,23 @@ public static class LockSet
         if (second is null)
         {
             throw new ArgumentNullException(nameof(second));
+        }
+
+        // The common case, two distinct plain `new object()` monitors: tried inline, released without type tests.
+        if (first.GetType() == typeof(object) && second.GetType() == typeof(object) && !ReferenceEquals(first, second)
+            && !LockOrderValidator.IsEnabled)
+        {
+            if (Monitor.TryEnter(first))
+            {
+                if (Monitor.TryEnter(second))
+                {
+                    return new Scope(first, second, null, null, PlainPair, null);
+                }
+
+                Monitor.Exit(first);
+            }
+
+            return Compare(first, second) <= 0 ? EnterOrdered(first, second) : EnterOrdered(second, first);
         }
 
         if (ReferenceEquals(first, second))
@@ -557,12 +576,22 @@ public static class LockSet
         }
 
         /// <summary>How many distinct locks this scope holds.</summary>
-        public readonly int Count => _count;
+        public readonly int Count => _count == PlainPair ? 2 : _count;
 
         /// <summary>Releases the held locks in reverse acquisition order.</summary>
         /// <exception cref="SynchronizationLockException">A monitor or <c>Lock</c> is released on a thread that does not hold it.</exception>
         public void Dispose()
         {
+            if (_count == PlainPair)
+            {
+                var plainFirst = _first!;
+                var plainSecond = _second!;
+                this = default;
+                Monitor.Exit(plainSecond);
+                Monitor.Exit(plainFirst);
+                return;
+            }
+
             var many = _many;
             var first = _first;
             var second = _second;

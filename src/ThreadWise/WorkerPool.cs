@@ -35,6 +35,7 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     private readonly int _maxDegreeOfParallelism;
     private int _workers;
     private int _outstanding;
+    private List<Exception>? _postFailures;
     private State _state;
 
     /// <summary>Creates a pool that runs at most <paramref name="maxDegreeOfParallelism"/> work items at once.</summary>
@@ -85,6 +86,42 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         }
 
         return Enqueue(new SyncItem<bool>(static state => { ((Action)state!)(); return true; }, action));
+    }
+
+    /// <summary>Queues <paramref name="action"/> without a task to observe it (fire-and-forget: no allocation beyond
+    /// the queued item). Its exception is not lost: once all work has finished, <see cref="Join()"/>,
+    /// <see cref="JoinAsync"/> and <see cref="Dispose"/>/<see cref="DisposeAsync"/> throw an
+    /// <see cref="AggregateException"/> holding every exception of a posted item.</summary>
+    /// <param name="action">The work.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    /// <remarks>Use <see cref="Submit(Action)"/> when the caller needs to await this item or see its own outcome.</remarks>
+    public void Post(Action action)
+    {
+        if (action is null)
+        {
+            throw new ArgumentNullException(nameof(action));
+        }
+
+        EnqueueItem(new PostItem<Action>(this, static a => a(), action));
+    }
+
+    /// <summary>Queues <paramref name="action"/> with <paramref name="state"/> without a task to observe it; passing
+    /// the state avoids a closure per item (<c>pool.Post(static s =&gt; Handle(s), request)</c>). Exceptions surface
+    /// in <see cref="Join()"/> as for <see cref="Post(Action)"/>.</summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="action">The work.</param>
+    /// <param name="state">The argument passed to <paramref name="action"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public void Post<TState>(Action<TState> action, TState state)
+    {
+        if (action is null)
+        {
+            throw new ArgumentNullException(nameof(action));
+        }
+
+        EnqueueItem(new PostItem<TState>(this, action, state));
     }
 
     /// <summary>Queues <paramref name="function"/> and returns its result.</summary>
@@ -404,7 +441,14 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     {
         if (_state != State.Running && Volatile.Read(ref _outstanding) == 0)
         {
-            _joined.TrySetResult(true);
+            if (_postFailures is { } failures)
+            {
+                _joined.TrySetException(failures);
+            }
+            else
+            {
+                _joined.TrySetResult(true);
+            }
         }
     }
 
@@ -464,6 +508,47 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
             }
 
             return System.Threading.Tasks.Task.CompletedTask;
+        }
+    }
+
+    private void RecordPostFailure(Exception exception)
+    {
+        lock (_gate)
+        {
+            (_postFailures ??= new List<Exception>()).Add(exception);
+        }
+    }
+
+    // A fire-and-forget item: no TaskCompletionSource; a failure goes to the pool's join.
+    private sealed class PostItem<TState> : IWorkItem
+    {
+        private readonly WorkerPool _pool;
+        private readonly Action<TState> _body;
+        private readonly TState _state;
+
+        public PostItem(WorkerPool pool, Action<TState> body, TState state)
+        {
+            _pool = pool;
+            _body = body;
+            _state = state;
+        }
+
+        public Task Run(CancellationToken cancellationToken)
+        {
+            try
+            {
+                _body(_state);
+            }
+            catch (Exception ex)
+            {
+                _pool.RecordPostFailure(ex);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public void Cancel(CancellationToken cancellationToken)
+        {
         }
     }
 
