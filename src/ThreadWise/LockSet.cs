@@ -28,8 +28,9 @@ namespace ThreadWise;
 /// </remarks>
 public static class LockSet
 {
-    // Scope._count for two plain monitors taken on the fast path (released without type tests).
+    // Scope._count for two or three plain monitors taken on the fast path (released without type tests).
     private const int PlainPair = -2;
+    private const int PlainTriple = -3;
     private static readonly ConditionalWeakTable<object, Identity> Identities = new();
     private static readonly ConditionalWeakTable<object, Identity>.CreateValueCallback CreateIdentity = static _ => new Identity();
     private static long s_nextId;
@@ -194,7 +195,23 @@ public static class LockSet
             throw new ArgumentNullException(nameof(third));
         }
 
-        if (!LockOrderValidator.IsEnabled && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
+        if (first.GetType() == typeof(object) && second.GetType() == typeof(object) && third.GetType() == typeof(object)
+            && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
+            && !LockOrderValidator.IsEnabled && Monitor.TryEnter(first))
+        {
+            if (Monitor.TryEnter(second))
+            {
+                if (Monitor.TryEnter(third))
+                {
+                    return new Scope(first, second, third, null, PlainTriple, null);
+                }
+
+                Monitor.Exit(second);
+            }
+
+            Monitor.Exit(first);
+        }
+        else if (!LockOrderValidator.IsEnabled && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
             && TryEnterWithoutWaitingWhileHolding(first, second, third))
         {
             return new Scope(first, second, third, null, 3, null);
@@ -576,7 +593,7 @@ public static class LockSet
         }
 
         /// <summary>How many distinct locks this scope holds.</summary>
-        public readonly int Count => _count == PlainPair ? 2 : _count;
+        public readonly int Count => _count < 0 ? -_count : _count;
 
         /// <summary>Releases the held locks in reverse acquisition order.</summary>
         /// <exception cref="SynchronizationLockException">A monitor or <c>Lock</c> is released on a thread that does not hold it.</exception>
@@ -587,6 +604,18 @@ public static class LockSet
                 var plainFirst = _first!;
                 var plainSecond = _second!;
                 this = default;
+                Monitor.Exit(plainSecond);
+                Monitor.Exit(plainFirst);
+                return;
+            }
+
+            if (_count == PlainTriple)
+            {
+                var plainFirst = _first!;
+                var plainSecond = _second!;
+                var plainThird = _third!;
+                this = default;
+                Monitor.Exit(plainThird);
                 Monitor.Exit(plainSecond);
                 Monitor.Exit(plainFirst);
                 return;

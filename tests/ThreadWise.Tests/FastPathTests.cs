@@ -24,6 +24,43 @@ public class FastPathTests
     }
 
     [Fact]
+    public void LockSet_ThreePlainMonitors_HoldsAll_CountsThree_ReleasesAll_AndFallsBackWhenOneIsBusy()
+    {
+        object a = new(), b = new(), c = new();
+        var scope = LockSet.Enter(c, a, b);
+        Assert.Equal(3, scope.Count);
+        Assert.True(Monitor.IsEntered(a) && Monitor.IsEntered(b) && Monitor.IsEntered(c));
+        scope.Dispose();
+        Assert.False(Monitor.IsEntered(a) || Monitor.IsEntered(b) || Monitor.IsEntered(c));
+
+        // c busy on another thread: the try fails, everything taken is released, and the set waits in global order.
+        using var holding = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var other = new Thread(() =>
+        {
+            lock (c)
+            {
+                holding.Set();
+                release.Wait(TestTimeouts.Bound);
+            }
+        });
+        other.Start();
+        Assert.True(holding.Wait(TestTimeouts.Bound));
+        var entered = Task.Run(() =>
+        {
+            using (LockSet.Enter(a, b, c))
+            {
+                return Monitor.IsEntered(a) && Monitor.IsEntered(b) && Monitor.IsEntered(c);
+            }
+        });
+        Thread.Sleep(20);
+        Assert.False(entered.IsCompleted);
+        release.Set();
+        Assert.True(entered.Wait(TestTimeouts.Bound) && entered.Result);
+        Assert.True(other.Join(TestTimeouts.Bound));
+    }
+
+    [Fact]
     public async Task LockSet_TwoPlainMonitors_OppositeArgumentOrders_UnderContention_NeverDeadlock()
     {
         object a = new(), b = new();
