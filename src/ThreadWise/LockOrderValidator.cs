@@ -184,6 +184,20 @@ public static partial class LockOrderValidator
         }
     }
 
+    // As OnReleased, but a thread-affine lock this thread does not hold is ignored (the primitive's own release then
+    // reports the misuse).
+    internal static void OnReleasedQuietly(object token)
+    {
+        if (token is HeldLock flow)
+        {
+            OnReleased(flow);
+        }
+        else
+        {
+            t_held?.Remove((LockNode)token);
+        }
+    }
+
     internal static void OnAbandoned(object token)
     {
         if (token is HeldLock flow)

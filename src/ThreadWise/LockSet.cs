@@ -536,7 +536,9 @@ public static class LockSet
     {
         if (tracking is not null)
         {
-            LockOrderValidator.OnReleased(tracking);
+            // Quietly for monitors: a scope disposed on the wrong thread then fails in Monitor.Exit with the
+            // documented SynchronizationLockException.
+            LockOrderValidator.OnReleasedQuietly(tracking);
         }
 
         if (lockObject.GetType() == typeof(object))

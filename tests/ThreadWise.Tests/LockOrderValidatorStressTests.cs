@@ -197,6 +197,18 @@ public sealed class LockOrderValidatorStressTests : IDisposable
         Assert.All(shared.Concat(own), o => Assert.False(Monitor.IsEntered(o)));
     }
 
+    [Fact]
+    public void LockSetScope_DisposedOnAnotherThread_UnderValidation_FailsInMonitorExit_AsDocumented()
+    {
+        LockOrderValidator.Enable();
+        object a = new(), b = new();
+        LockSet.Scope scope = default;
+        var owner = new Thread(() => scope = LockSet.Enter(a, b));
+        owner.Start();
+        Assert.True(owner.Join(TestTimeouts.Bound));
+        Assert.Throws<SynchronizationLockException>(() => scope.Dispose());
+    }
+
     private static void Nested(object outer, object inner)
     {
         using (LockOrderValidator.Track(outer))
