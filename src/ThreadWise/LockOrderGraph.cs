@@ -10,7 +10,7 @@ namespace ThreadWise;
 public static partial class LockOrderValidator
 {
     internal const string NotCapturedNote =
-        "   (its own stack was not captured: it was taken where every lock order was already known. It is held by one of the frames below; "
+        "   (where it was taken was not captured: that acquisition recorded no new lock order. It is held by one of the frames below; "
         + "set LockOrderValidator.CaptureAllStacks or " + EnvironmentVariable + "=stacks for exact stacks)" + "\n";
 
     // Records the orders held → node that are new, or reports the first one that closes a cycle. Returns the stack of
