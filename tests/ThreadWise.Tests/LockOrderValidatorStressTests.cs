@@ -209,6 +209,43 @@ public sealed class LockOrderValidatorStressTests : IDisposable
         Assert.Throws<SynchronizationLockException>(() => scope.Dispose());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HeldSinceStacks_AreExactWithCaptureAllStacks_AndMarkedOtherwise(bool captureAllStacks)
+    {
+        LockOrderValidator.CaptureAllStacks = captureAllStacks;
+        LockOrderValidator.Enable();
+        object a = new(), b = new();
+        TakeFirst(a, () => Nested(b, new object()));
+        TakeFirst(b, () => { });
+        var ex = Assert.Throws<LockOrderViolationException>(() => TakeFirst(b, () => TakeFirst(a, () => { })));
+        var v = ex.Violation;
+        if (captureAllStacks)
+        {
+            Assert.DoesNotContain("not captured", v.HeldLockAcquiredAt, StringComparison.Ordinal);
+            Assert.DoesNotContain("not captured", v.PriorHeldAt, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("not captured", v.HeldLockAcquiredAt, StringComparison.Ordinal);
+            Assert.Contains("not captured", v.PriorHeldAt, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(nameof(TakeFirst), v.HeldLockAcquiredAt, StringComparison.Ordinal);
+        Assert.Contains(nameof(TakeFirst), v.PriorHeldAt, StringComparison.Ordinal);
+        Assert.DoesNotContain("not captured", v.RequestedLockAcquiredAt, StringComparison.Ordinal);
+        Assert.DoesNotContain("not captured", v.PriorTakenAt, StringComparison.Ordinal);
+    }
+
+    private static void TakeFirst(object outer, Action body)
+    {
+        using (LockOrderValidator.Enter(outer))
+        {
+            body();
+        }
+    }
+
     private static void Nested(object outer, object inner)
     {
         using (LockOrderValidator.Track(outer))
