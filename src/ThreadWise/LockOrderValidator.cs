@@ -141,19 +141,26 @@ public static partial class LockOrderValidator
     /// <returns>A scope that exits the monitor when disposed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="lockObject"/> is <see langword="null"/>.</exception>
     /// <exception cref="LockOrderViolationException">Taking the lock now inverts a recorded order; the monitor is not taken.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Scope Enter(object lockObject)
     {
         if (lockObject is null)
         {
-            throw new ArgumentNullException(nameof(lockObject));
+            ThrowNull(nameof(lockObject));
         }
 
-        if (!s_enabled)
+        if (s_enabled)
         {
-            Monitor.Enter(lockObject);
-            return new Scope(lockObject, null);
+            return EnterTracked(lockObject);
         }
 
+        // Validation off: exactly what a lock statement does, plus the flag test (kept inlinable: no handler here).
+        Monitor.Enter(lockObject);
+        return new Scope(lockObject, null);
+    }
+
+    private static Scope EnterTracked(object lockObject)
+    {
         var tracking = OnAcquiringOnThread(lockObject);
         try
         {
@@ -167,6 +174,9 @@ public static partial class LockOrderValidator
 
         return new Scope(lockObject, tracking);
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNull(string name) => throw new ArgumentNullException(name);
 
     // Tokens: a LockNode for a lock held by the thread (monitor, Lock), a HeldLock for one held by the async flow.
     internal static object OnAcquiring(object lockObject, bool threadAffine) =>
@@ -427,6 +437,7 @@ public static partial class LockOrderValidator
         }
 
         /// <summary>Records the release and, for a scope from <see cref="Enter"/>, exits the monitor.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose()
         {
             var monitor = _monitor;
