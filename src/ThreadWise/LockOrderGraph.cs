@@ -13,6 +13,9 @@ public static partial class LockOrderValidator
         "   (where it was taken was not captured: that acquisition recorded no new lock order. It is held by one of the frames below; "
         + "set LockOrderValidator.CaptureAllStacks or " + EnvironmentVariable + "=stacks for exact stacks)" + "\n";
 
+    // Tests only: runs inside the graph lock of every slow-path check (to hold one thread there deterministically).
+    internal static volatile Action? TestHookInsideGraphLock;
+
     // Records the orders held → node that are new, or reports the first one that closes a cycle. Returns the stack of
     // this acquisition when one was captured.
     private static StackTrace Check(HeldStack held, HeldLock? flow, LockNode node)
@@ -22,6 +25,7 @@ public static partial class LockOrderValidator
         LockOrderViolation? report = null;
         lock (GraphGate)
         {
+            TestHookInsideGraphLock?.Invoke();
             var nodes = held.Nodes;
             for (var i = 0; i < held.Count; i++)
             {

@@ -101,6 +101,91 @@ public sealed class LockOrderValidatorStressTests : IDisposable
     }
 
     [Fact]
+    public void TwoThreadsRecordingOppositeOrdersAtOnce_AreSerialized_TheSecondIsReported()
+    {
+        // Thread A is held inside the graph update of x -> y while B records y -> x: B must wait for A and then find
+        // A's order (a validator that let both record would report nothing: a lost report).
+        LockOrderValidator.Enable();
+        object x = new(), y = new();
+        using var inside = new ManualResetEventSlim();
+        using var proceed = new ManualResetEventSlim();
+        Thread? holder = null;
+        LockOrderValidator.TestHookInsideGraphLock = () =>
+        {
+            if (Thread.CurrentThread == holder)
+            {
+                inside.Set();
+                proceed.Wait(TestTimeouts.Bound);
+            }
+        };
+        try
+        {
+            Exception? aFailure = null, bFailure = null;
+            var a = new Thread(() => aFailure = Record(() => Nested(x, y)));
+            holder = a;
+            a.Start();
+            Assert.True(inside.Wait(TestTimeouts.Bound));
+            var b = new Thread(() => bFailure = Record(() => Nested(y, x)));
+            b.Start();
+            Assert.False(b.Join(200), "B finished while A was inside the graph lock");
+            proceed.Set();
+            Assert.True(a.Join(TestTimeouts.Bound) && b.Join(TestTimeouts.Bound));
+            Assert.Null(aFailure);
+            Assert.IsType<LockOrderViolationException>(bFailure);
+        }
+        finally
+        {
+            LockOrderValidator.TestHookInsideGraphLock = null;
+        }
+    }
+
+    private static Exception? Record(Action action)
+    {
+        try
+        {
+            action();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    [Fact]
+    public void ManyRounds_TwoThreadsRaceOppositeOrders_OneDirectionWinsAndTheOtherAlwaysThrows()
+    {
+        // Each round a fresh pair and two threads released together: whichever order is recorded first wins, and
+        // every attempt in the other order throws (an attempt either records its order or finds the inverse).
+        LockOrderValidator.Enable();
+        const int Rounds = 300, Attempts = 10;
+        for (var round = 0; round < Rounds; round++)
+        {
+            object x = new(), y = new();
+            var thrown = new int[2];
+            RunAll(2, direction =>
+            {
+                var (outer, inner) = direction == 0 ? (x, y) : (y, x);
+                for (var i = 0; i < Attempts; i++)
+                {
+                    try
+                    {
+                        Nested(outer, inner);
+                    }
+                    catch (LockOrderViolationException)
+                    {
+                        thrown[direction]++;
+                    }
+                }
+            });
+
+            Assert.True(
+                (thrown[0] == 0 && thrown[1] == Attempts) || (thrown[0] == Attempts && thrown[1] == 0),
+                $"round {round}: throws per direction {thrown[0]}, {thrown[1]}");
+        }
+    }
+
+    [Fact]
     public void ConcurrentNewOrdersOutOfOneLock_NoneLost()
     {
         // All threads hold one hub lock and take many distinct locks under it, growing the hub's edge set while the
