@@ -29,13 +29,17 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     private static WorkerPool? t_current;
 
     private readonly object _gate = new();
-    private readonly Queue<IWorkItem> _queue = new();
+    // Enqueued under _gate (with the state check and the worker count); workers dequeue without it, and take _gate only
+    // to retire when they find it empty, so an item enqueued meanwhile always has a worker.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<IWorkItem> _queue = new();
     private readonly CancellationTokenSource _terminate = new();
     private readonly TaskCompletionSource<bool> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxDegreeOfParallelism;
     private int _workers;
     private int _outstanding;
     private List<Exception>? _postFailures;
+    // Set by Terminate before it drains the queue: an item a worker dequeues after that is cancelled, not run.
+    private volatile bool _terminating;
     private State _state;
 
     /// <summary>Creates a pool that runs at most <paramref name="maxDegreeOfParallelism"/> work items at once.</summary>
@@ -263,12 +267,15 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             _state = State.Terminated;
-            var dropped = _queue.Count;
-            while (_queue.Count > 0)
+            _terminating = true;
+            var dropped = 0;
+            while (_queue.TryDequeue(out var queued))
             {
                 // Continuations run asynchronously, so cancelling under the lock runs no user code here; and the
-                // items are cancelled before Join can return.
-                _queue.Dequeue().Cancel(_terminate.Token);
+                // items are cancelled before Join can return. A worker that dequeues an item concurrently sees
+                // _terminating and cancels it too.
+                queued.Cancel(_terminate.Token);
+                dropped++;
             }
 
             Interlocked.Add(ref _outstanding, -dropped);
@@ -396,16 +403,32 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     {
         while (true)
         {
-            IWorkItem item;
-            lock (_gate)
+            if (!_queue.TryDequeue(out var item))
             {
-                if (_queue.Count == 0)
+                lock (_gate)
                 {
-                    _workers--;
-                    return;
+                    if (_queue.IsEmpty)
+                    {
+                        _workers--;
+                        return;
+                    }
                 }
 
-                item = _queue.Dequeue();
+                continue;
+            }
+
+            if (_terminating)
+            {
+                item.Cancel(_terminate.Token);
+                if (Interlocked.Decrement(ref _outstanding) == 0)
+                {
+                    lock (_gate)
+                    {
+                        CompleteIfDone();
+                    }
+                }
+
+                continue;
             }
 
             var previous = t_current;

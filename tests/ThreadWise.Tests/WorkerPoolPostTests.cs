@@ -78,6 +78,29 @@ public class WorkerPoolPostTests
     }
 
     [Fact]
+    public async Task Terminate_WhileWorkersDequeue_EveryItemEitherRanOrWasCancelled_AndJoinReturns()
+    {
+        // Workers dequeue without the pool's lock while Terminate drains the queue: every item must end exactly once
+        // (ran, or cancelled), or the outstanding count never reaches zero and Join hangs.
+        for (var round = 0; round < 20; round++)
+        {
+            var pool = new WorkerPool(4);
+            var ran = 0;
+            var tasks = Enumerable.Range(0, 2_000).Select(_ => pool.Submit(() =>
+            {
+                Interlocked.Increment(ref ran);
+                Thread.SpinWait(50);
+            })).ToList();
+            Thread.SpinWait(2_000);
+            pool.Terminate();
+            Assert.True(pool.Join(TestTimeouts.Bound));
+            await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).Bounded();
+            Assert.All(tasks, t => Assert.True(t.Status is TaskStatus.RanToCompletion or TaskStatus.Canceled, t.Status.ToString()));
+            Assert.Equal(Volatile.Read(ref ran), tasks.Count(t => t.Status == TaskStatus.RanToCompletion));
+        }
+    }
+
+    [Fact]
     public void Terminate_DropsQueuedPostedItems_WithoutFailingTheJoin()
     {
         var pool = new WorkerPool(1);
