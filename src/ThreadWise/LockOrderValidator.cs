@@ -20,24 +20,50 @@ namespace ThreadWise;
 /// <para>Covered: <see cref="LockSet"/>, <see cref="SemaphoreSlimExtensions"/> scopes (sync and async; an async scope
 /// is held by its async flow across <c>await</c>s), and plain <c>lock</c> statements wrapped in <see cref="Track"/>
 /// (<c>using (LockOrderValidator.Track(_gate)) lock (_gate) { … }</c>) or replaced by <see cref="Enter"/>.</para>
-/// <para>Validation captures a stack trace per acquisition: it is a test/debug tool, far slower than the locks it
-/// watches. The order graph keeps a small record per lock ever seen until <see cref="Reset"/>.</para>
+/// <para>Cost, as in lockdep: an acquisition whose held → taken orders are all known costs a lock-free lookup per held
+/// lock, takes no global lock and allocates nothing (monitors and <c>Lock</c>s; a semaphore scope allocates a small
+/// record because it is held by an async flow). A stack trace is captured only when an acquisition records a new
+/// order (the first stack of each order is kept) and for an acquisition that inverts one. The stack of a held lock
+/// that was taken on an all-known path is therefore not captured: a report then shows the stack of the inverting
+/// acquisition, whose frames include the holder. <see cref="CaptureAllStacks"/> (or the environment value
+/// <c>stacks</c>) captures a stack at every acquisition instead: exact reports, far slower. The order graph keeps a
+/// small record per lock ever seen until <see cref="Reset"/>.</para>
 /// </remarks>
-public static class LockOrderValidator
+public static partial class LockOrderValidator
 {
-    /// <summary>The environment variable that enables validation at start-up when set to <c>1</c> or <c>true</c>.</summary>
+    /// <summary>The environment variable that enables validation at start-up when set to <c>1</c> or <c>true</c>
+    /// (or <c>stacks</c>: also <see cref="CaptureAllStacks"/>).</summary>
     public const string EnvironmentVariable = "THREADWISE_LOCK_ORDER_VALIDATION";
 
     private static readonly object GraphGate = new();
     private static readonly AsyncLocal<HeldLock?> Top = new();
-    private static ConditionalWeakTable<object, LockNode> s_nodes = new();
+    [ThreadStatic]
+    private static HeldStack? t_held;
+    private static volatile ConditionalWeakTable<object, LockNode> s_nodes = new();
     private static HashSet<long> s_reportedPairs = new();
     private static long s_nextNodeId;
-    private static volatile bool s_enabled = ReadEnvironment();
+    private static int s_flowHeld;
+    private static volatile bool s_enabled;
+    private static volatile bool s_captureAll;
     private static volatile Action<LockOrderViolation>? s_onViolation;
+
+    static LockOrderValidator()
+    {
+        var value = Environment.GetEnvironmentVariable(EnvironmentVariable)?.Trim();
+        s_captureAll = string.Equals(value, "stacks", StringComparison.OrdinalIgnoreCase);
+        s_enabled = s_captureAll || value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Whether validation is on.</summary>
     public static bool IsEnabled => s_enabled;
+
+    /// <summary>Whether every acquisition captures its stack (exact "held since" stacks in reports, far slower) rather
+    /// than only acquisitions that record a new order or invert one (the default).</summary>
+    public static bool CaptureAllStacks
+    {
+        get => s_captureAll;
+        set => s_captureAll = value;
+    }
 
     /// <summary>Turns validation on; an inversion throws <see cref="LockOrderViolationException"/>.</summary>
     public static void Enable()
@@ -85,10 +111,7 @@ public static class LockOrderValidator
             throw new ArgumentNullException(nameof(name));
         }
 
-        lock (GraphGate)
-        {
-            NodeOf(lockObject).Name = name;
-        }
+        NodeOf(lockObject).Name = name;
     }
 
     /// <summary>
@@ -107,7 +130,7 @@ public static class LockOrderValidator
             throw new ArgumentNullException(nameof(lockObject));
         }
 
-        return s_enabled ? new Scope(null, OnAcquiring(lockObject, threadAffine: true)) : default;
+        return s_enabled ? new Scope(null, OnAcquiringOnThread(lockObject)) : default;
     }
 
     /// <summary>
@@ -118,85 +141,135 @@ public static class LockOrderValidator
     /// <returns>A scope that exits the monitor when disposed.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="lockObject"/> is <see langword="null"/>.</exception>
     /// <exception cref="LockOrderViolationException">Taking the lock now inverts a recorded order; the monitor is not taken.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Scope Enter(object lockObject)
     {
         if (lockObject is null)
         {
-            throw new ArgumentNullException(nameof(lockObject));
+            ThrowNull(nameof(lockObject));
         }
 
-        var tracking = s_enabled ? OnAcquiring(lockObject, threadAffine: true) : null;
+        if (s_enabled)
+        {
+            return EnterTracked(lockObject);
+        }
+
+        // Validation off: exactly what a lock statement does, plus the flag test (kept inlinable: no handler here).
+        Monitor.Enter(lockObject);
+        return new Scope(lockObject, null);
+    }
+
+    private static Scope EnterTracked(object lockObject)
+    {
+        var tracking = OnAcquiringOnThread(lockObject);
         try
         {
             Monitor.Enter(lockObject);
         }
         catch
         {
-            if (tracking is not null)
-            {
-                OnAbandoned(tracking);
-            }
-
+            OnReleasedOnThread(tracking);
             throw;
         }
 
         return new Scope(lockObject, tracking);
     }
 
-    private static bool ReadEnvironment()
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowNull(string name) => throw new ArgumentNullException(name);
+
+    // Tokens: a LockNode for a lock held by the thread (monitor, Lock), a HeldLock for one held by the async flow.
+    internal static object OnAcquiring(object lockObject, bool threadAffine) =>
+        threadAffine ? OnAcquiringOnThread(lockObject) : OnAcquiringInFlow(lockObject);
+
+    internal static void OnReleased(object token)
     {
-        var value = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return value is not null && (value.Trim() == "1" || string.Equals(value.Trim(), "true", StringComparison.OrdinalIgnoreCase));
+        if (token is HeldLock flow)
+        {
+            OnReleased(flow);
+        }
+        else
+        {
+            OnReleasedOnThread((LockNode)token);
+        }
     }
 
-    internal static HeldLock OnAcquiring(object lockObject, bool threadAffine)
+    // As OnReleased, but a thread-affine lock this thread does not hold is ignored (the primitive's own release then
+    // reports the misuse).
+    internal static void OnReleasedQuietly(object token)
     {
-        var threadId = Environment.CurrentManagedThreadId;
-        var stack = new StackTrace(1, true);
-        var parent = FirstLive(Top.Value);
-        LockOrderViolation? report = null;
-        LockNode node;
-        lock (GraphGate)
+        if (token is HeldLock flow)
         {
-            node = NodeOf(lockObject);
-            if (!HoldsNode(parent, node, threadId))
-            {
-                for (var held = parent; held is not null; held = held.Parent)
-                {
-                    if (!IsLiveHere(held, threadId) || held.Node.Out.ContainsKey(node))
-                    {
-                        continue;
-                    }
+            OnReleased(flow);
+        }
+        else
+        {
+            t_held?.Remove((LockNode)token);
+        }
+    }
 
-                    var path = FindPath(node, held.Node);
-                    if (path is null)
-                    {
-                        held.Node.Out[node] = new Edge(held.Node, node, held.Stack, stack);
-                        continue;
-                    }
+    internal static void OnAbandoned(object token)
+    {
+        if (token is HeldLock flow)
+        {
+            OnAbandoned(flow);
+        }
+        else
+        {
+            OnReleasedOnThread((LockNode)token);
+        }
+    }
 
-                    var violation = new LockOrderViolation(held.Node.Name, node.Name, held.Stack.ToString(), stack.ToString(), path);
-                    if (s_onViolation is null)
-                    {
-                        throw new LockOrderViolationException(violation);
-                    }
-
-                    var pair = (Math.Min(held.Node.Id, node.Id) << 32) ^ Math.Max(held.Node.Id, node.Id);
-                    if (report is null && s_reportedPairs.Add(pair))
-                    {
-                        report = violation;
-                    }
-                }
-            }
+    /// <summary>The fast path: a monitor or <c>Lock</c> about to be taken by this thread. Pushes it on the thread's
+    /// held stack and returns the token to release.</summary>
+    internal static LockNode OnAcquiringOnThread(object lockObject)
+    {
+        var node = NodeOf(lockObject);
+        var held = t_held ??= new HeldStack();
+        var flow = Volatile.Read(ref s_flowHeld) > 0 ? FirstLive(Top.Value) : null;
+        StackTrace? stack = null;
+        if (s_captureAll || !AllOrdersKnown(held, flow, node))
+        {
+            stack = Check(held, flow, node);
         }
 
-        var entry = new HeldLock(node, stack, threadAffine ? threadId : -1, parent);
+        held.Push(node, lockObject, stack);
+        return node;
+    }
+
+    internal static void OnReleasedOnThread(LockNode node)
+    {
+        if (t_held is not { } held || !held.Remove(node))
+        {
+            throw new InvalidOperationException($"The lock '{node.Name}' is not held by this thread: a scope must be disposed exactly once, on the thread that entered it.");
+        }
+    }
+
+    // For Monitor-shaped callers (TrackedMonitor.Exit), which pass the object, not a token: forgets the innermost
+    // entry for it if this thread has one (it may have been taken before validation was turned on).
+    internal static void TryReleaseOnThread(object lockObject)
+    {
+        if (t_held is { Count: > 0 } held)
+        {
+            held.RemoveObject(lockObject);
+        }
+    }
+
+    /// <summary>A semaphore about to be taken by the current async flow: the record flows across <c>await</c>s.</summary>
+    internal static HeldLock OnAcquiringInFlow(object lockObject)
+    {
+        var node = NodeOf(lockObject);
+        var held = t_held ??= new HeldStack();
+        var flow = Volatile.Read(ref s_flowHeld) > 0 ? FirstLive(Top.Value) : null;
+        StackTrace? stack = null;
+        if (s_captureAll || !AllOrdersKnown(held, flow, node))
+        {
+            stack = Check(held, flow, node);
+        }
+
+        var entry = new HeldLock(node, stack, flow);
+        Interlocked.Increment(ref s_flowHeld);
         Top.Value = entry;
-        if (report is not null)
-        {
-            s_onViolation?.Invoke(report);
-        }
-
         return entry;
     }
 
@@ -215,6 +288,7 @@ public static class LockOrderValidator
     private static void Finish(HeldLock entry)
     {
         entry.Done = true;
+        Interlocked.Decrement(ref s_flowHeld);
         if (ReferenceEquals(Top.Value, entry))
         {
             Top.Value = FirstLive(entry.Parent);
@@ -231,48 +305,120 @@ public static class LockOrderValidator
         return entry;
     }
 
-    private static bool IsLiveHere(HeldLock held, int threadId) => !held.Done && (held.ThreadId < 0 || held.ThreadId == threadId);
-
-    private static bool HoldsNode(HeldLock? chain, LockNode node, int threadId)
+    // Lock-free: true when node is already held (re-entry adds no order) or every held → node order is recorded.
+    private static bool AllOrdersKnown(HeldStack held, HeldLock? flow, LockNode node)
     {
-        for (var held = chain; held is not null; held = held.Parent)
+        var nodes = held.Nodes;
+        var count = held.Count;
+        for (var i = 0; i < count; i++)
         {
-            if (held.Node == node && IsLiveHere(held, threadId))
+            if (nodes[i] == node)
             {
                 return true;
             }
         }
 
-        return false;
+        for (var f = flow; f is not null; f = f.Parent)
+        {
+            if (f.Node == node && !f.Done)
+            {
+                return true;
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            if (nodes[i].Out.Find(node) is null)
+            {
+                return false;
+            }
+        }
+
+        for (var f = flow; f is not null; f = f.Parent)
+        {
+            if (!f.Done && f.Node.Out.Find(node) is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    private static LockNode NodeOf(object lockObject) =>
-        s_nodes.GetValue(lockObject, static o => new LockNode(Interlocked.Increment(ref s_nextNodeId), o.GetType().Name));
-
-    // Depth-first search for an existing order from -> … -> to; returns its edges.
-    private static List<Edge>? FindPath(LockNode from, LockNode to)
+    private static LockNode NodeOf(object lockObject)
     {
-        var visited = new HashSet<LockNode> { from };
-        var stack = new Stack<(LockNode Node, List<Edge> Path)>();
-        stack.Push((from, new List<Edge>()));
-        while (stack.Count > 0)
-        {
-            var (current, path) = stack.Pop();
-            foreach (var edge in current.Out.Values)
-            {
-                if (edge.To == to)
-                {
-                    return new List<Edge>(path) { edge };
-                }
+        var nodes = s_nodes;
+        return nodes.TryGetValue(lockObject, out var node) ? node : nodes.GetValue(lockObject, CreateNode);
+    }
 
-                if (visited.Add(edge.To))
+    private static readonly ConditionalWeakTable<object, LockNode>.CreateValueCallback CreateNode =
+        static o => new LockNode(Interlocked.Increment(ref s_nextNodeId), o.GetType().Name);
+
+    /// <summary>The locks the current thread holds (thread-affine ones), innermost last. No synchronization: only its
+    /// own thread touches it.</summary>
+    internal sealed class HeldStack
+    {
+        internal LockNode[] Nodes = new LockNode[8];
+        internal object[] Objects = new object[8];
+        internal StackTrace?[] Stacks = new StackTrace?[8];
+        internal int Count;
+
+        internal void Push(LockNode node, object lockObject, StackTrace? stack)
+        {
+            if (Count == Nodes.Length)
+            {
+                Array.Resize(ref Nodes, Count * 2);
+                Array.Resize(ref Objects, Count * 2);
+                Array.Resize(ref Stacks, Count * 2);
+            }
+
+            Nodes[Count] = node;
+            Objects[Count] = lockObject;
+            Stacks[Count] = stack;
+            Count++;
+        }
+
+        internal void RemoveObject(object lockObject)
+        {
+            for (var i = Count - 1; i >= 0; i--)
+            {
+                if (ReferenceEquals(Objects[i], lockObject))
                 {
-                    stack.Push((edge.To, new List<Edge>(path) { edge }));
+                    RemoveAt(i);
+                    return;
                 }
             }
         }
 
-        return null;
+        // Removes the innermost entry for node (releases are usually, but not always, innermost first).
+        internal bool Remove(LockNode node)
+        {
+            for (var i = Count - 1; i >= 0; i--)
+            {
+                if (Nodes[i] == node)
+                {
+                    RemoveAt(i);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void RemoveAt(int i)
+        {
+            Count--;
+            if (i < Count)
+            {
+                Array.Copy(Nodes, i + 1, Nodes, i, Count - i);
+                Array.Copy(Objects, i + 1, Objects, i, Count - i);
+                Array.Copy(Stacks, i + 1, Stacks, i, Count - i);
+            }
+
+            Nodes[Count] = null!;
+            Objects[Count] = null!;
+            Stacks[Count] = null;
+        }
     }
 
     /// <summary>
@@ -282,15 +428,16 @@ public static class LockOrderValidator
     public struct Scope : IDisposable
     {
         private object? _monitor;
-        private HeldLock? _tracking;
+        private LockNode? _tracking;
 
-        internal Scope(object? monitor, HeldLock? tracking)
+        internal Scope(object? monitor, LockNode? tracking)
         {
             _monitor = monitor;
             _tracking = tracking;
         }
 
         /// <summary>Records the release and, for a scope from <see cref="Enter"/>, exits the monitor.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Dispose()
         {
             var monitor = _monitor;
@@ -299,7 +446,7 @@ public static class LockOrderValidator
             _tracking = null;
             if (tracking is not null)
             {
-                OnReleased(tracking);
+                OnReleasedOnThread(tracking);
             }
 
             if (monitor is not null)
@@ -307,62 +454,5 @@ public static class LockOrderValidator
                 Monitor.Exit(monitor);
             }
         }
-    }
-
-    internal sealed class HeldLock
-    {
-        internal HeldLock(LockNode node, StackTrace stack, int threadId, HeldLock? parent)
-        {
-            Node = node;
-            Stack = stack;
-            ThreadId = threadId;
-            Parent = parent;
-        }
-
-        internal LockNode Node { get; }
-
-        internal StackTrace Stack { get; }
-
-        // The owning thread for thread-affine locks (monitors, Lock); -1 for semaphores, which an async flow holds.
-        internal int ThreadId { get; }
-
-        internal HeldLock? Parent { get; }
-
-        internal volatile bool Done;
-    }
-
-    internal sealed class LockNode
-    {
-        internal LockNode(long id, string typeName)
-        {
-            Id = id;
-            Name = typeName + "#" + id;
-        }
-
-        internal long Id { get; }
-
-        internal string Name { get; set; }
-
-        // Guarded by GraphGate.
-        internal Dictionary<LockNode, Edge> Out { get; } = new();
-    }
-
-    internal sealed class Edge
-    {
-        internal Edge(LockNode from, LockNode to, StackTrace heldAt, StackTrace takenAt)
-        {
-            From = from;
-            To = to;
-            HeldAt = heldAt;
-            TakenAt = takenAt;
-        }
-
-        internal LockNode From { get; }
-
-        internal LockNode To { get; }
-
-        internal StackTrace HeldAt { get; }
-
-        internal StackTrace TakenAt { get; }
     }
 }

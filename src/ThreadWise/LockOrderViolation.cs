@@ -25,7 +25,7 @@ public sealed class LockOrderViolation
         }
 
         PriorOrder = names;
-        PriorHeldAt = priorPath[0].HeldAt.ToString();
+        PriorHeldAt = priorPath[0].HeldAt?.ToString() ?? LockOrderValidator.NotCapturedNote + priorPath[0].TakenAt;
         PriorTakenAt = priorPath[0].TakenAt.ToString();
     }
 

@@ -28,6 +28,9 @@ namespace ThreadWise;
 /// </remarks>
 public static class LockSet
 {
+    // Scope._count for two or three plain monitors taken on the fast path (released without type tests).
+    private const int PlainPair = -2;
+    private const int PlainTriple = -3;
     private static readonly ConditionalWeakTable<object, Identity> Identities = new();
     private static readonly ConditionalWeakTable<object, Identity>.CreateValueCallback CreateIdentity = static _ => new Identity();
     private static long s_nextId;
@@ -79,6 +82,23 @@ public static class LockSet
         if (second is null)
         {
             throw new ArgumentNullException(nameof(second));
+        }
+
+        // The common case, two distinct plain `new object()` monitors: tried inline, released without type tests.
+        if (first.GetType() == typeof(object) && second.GetType() == typeof(object) && !ReferenceEquals(first, second)
+            && !LockOrderValidator.IsEnabled)
+        {
+            if (Monitor.TryEnter(first))
+            {
+                if (Monitor.TryEnter(second))
+                {
+                    return new Scope(first, second, null, null, PlainPair, null);
+                }
+
+                Monitor.Exit(first);
+            }
+
+            return Compare(first, second) <= 0 ? EnterOrdered(first, second) : EnterOrdered(second, first);
         }
 
         if (ReferenceEquals(first, second))
@@ -175,7 +195,23 @@ public static class LockSet
             throw new ArgumentNullException(nameof(third));
         }
 
-        if (!LockOrderValidator.IsEnabled && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
+        if (first.GetType() == typeof(object) && second.GetType() == typeof(object) && third.GetType() == typeof(object)
+            && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
+            && !LockOrderValidator.IsEnabled && Monitor.TryEnter(first))
+        {
+            if (Monitor.TryEnter(second))
+            {
+                if (Monitor.TryEnter(third))
+                {
+                    return new Scope(first, second, third, null, PlainTriple, null);
+                }
+
+                Monitor.Exit(second);
+            }
+
+            Monitor.Exit(first);
+        }
+        else if (!LockOrderValidator.IsEnabled && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
             && TryEnterWithoutWaitingWhileHolding(first, second, third))
         {
             return new Scope(first, second, third, null, 3, null);
@@ -257,7 +293,7 @@ public static class LockSet
     private static Scope EnterMany(object[] sorted, int count)
     {
 
-        var tracking = LockOrderValidator.IsEnabled ? new LockOrderValidator.HeldLock?[count] : null;
+        var tracking = LockOrderValidator.IsEnabled ? new object?[count] : null;
         var taken = 0;
         try
         {
@@ -376,7 +412,7 @@ public static class LockSet
 
     private static Scope EnterOrderedTracked(object first, object? second)
     {
-        var tracking = new LockOrderValidator.HeldLock?[second is null ? 1 : 2];
+        var tracking = new object?[second is null ? 1 : 2];
         tracking[0] = LockOrderValidator.OnAcquiring(first, threadAffine: !(first is SemaphoreSlim));
         try
         {
@@ -496,11 +532,13 @@ public static class LockSet
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Release(object lockObject, LockOrderValidator.HeldLock? tracking)
+    private static void Release(object lockObject, object? tracking)
     {
         if (tracking is not null)
         {
-            LockOrderValidator.OnReleased(tracking);
+            // Quietly for monitors: a scope disposed on the wrong thread then fails in Monitor.Exit with the
+            // documented SynchronizationLockException.
+            LockOrderValidator.OnReleasedQuietly(tracking);
         }
 
         if (lockObject.GetType() == typeof(object))
@@ -544,9 +582,9 @@ public static class LockSet
         private object? _third;
         private object[]? _many;
         private int _count;
-        private LockOrderValidator.HeldLock?[]? _tracking;
+        private object?[]? _tracking;
 
-        internal Scope(object? first, object? second, object? third, object[]? many, int count, LockOrderValidator.HeldLock?[]? tracking)
+        internal Scope(object? first, object? second, object? third, object[]? many, int count, object?[]? tracking)
         {
             _first = first;
             _second = second;
@@ -557,12 +595,34 @@ public static class LockSet
         }
 
         /// <summary>How many distinct locks this scope holds.</summary>
-        public readonly int Count => _count;
+        public readonly int Count => _count < 0 ? -_count : _count;
 
         /// <summary>Releases the held locks in reverse acquisition order.</summary>
         /// <exception cref="SynchronizationLockException">A monitor or <c>Lock</c> is released on a thread that does not hold it.</exception>
         public void Dispose()
         {
+            if (_count == PlainPair)
+            {
+                var plainFirst = _first!;
+                var plainSecond = _second!;
+                this = default;
+                Monitor.Exit(plainSecond);
+                Monitor.Exit(plainFirst);
+                return;
+            }
+
+            if (_count == PlainTriple)
+            {
+                var plainFirst = _first!;
+                var plainSecond = _second!;
+                var plainThird = _third!;
+                this = default;
+                Monitor.Exit(plainThird);
+                Monitor.Exit(plainSecond);
+                Monitor.Exit(plainFirst);
+                return;
+            }
+
             var many = _many;
             var first = _first;
             var second = _second;

@@ -152,7 +152,7 @@ public static class SemaphoreSlimExtensions
         LockOrderValidator.HeldLock? tracking = null;
         if (LockOrderValidator.IsEnabled)
         {
-            tracking = LockOrderValidator.OnAcquiring(semaphore, threadAffine: false);
+            tracking = LockOrderValidator.OnAcquiringInFlow(semaphore);
         }
 
         bool acquired;
@@ -190,7 +190,7 @@ public static class SemaphoreSlimExtensions
         LockOrderValidator.HeldLock tracking;
         try
         {
-            tracking = LockOrderValidator.OnAcquiring(semaphore, threadAffine: false);
+            tracking = LockOrderValidator.OnAcquiringInFlow(semaphore);
         }
         catch (LockOrderViolationException ex)
         {

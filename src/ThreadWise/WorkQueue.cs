@@ -29,8 +29,11 @@ public sealed class WorkQueue<T>
     private readonly Func<bool> _isIdle;
     private readonly int _boundedCapacity;
     private TaskCompletionSource<bool>? _idle;
+    // Written under _gate (also with Interlocked, since TaskDone decrements it without the lock).
     private int _unfinished;
-    private bool _completed;
+    // _items.Count, readable without the lock (for the spin before blocking).
+    private volatile int _available;
+    private volatile bool _completed;
 
     /// <summary>Creates an unbounded queue.</summary>
     public WorkQueue()
@@ -55,7 +58,7 @@ public sealed class WorkQueue<T>
         _allDone = new Condition(_gate);
         _canTake = () => _items.Count > 0 || _completed;
         _canPut = () => _boundedCapacity == 0 || _items.Count < _boundedCapacity || _completed;
-        _isIdle = () => _unfinished == 0;
+        _isIdle = () => Volatile.Read(ref _unfinished) == 0;
     }
 
     /// <summary>The number of items waiting to be taken.</summary>
@@ -114,7 +117,8 @@ public sealed class WorkQueue<T>
             }
 
             _items.Enqueue(item);
-            _unfinished++;
+            _available = _items.Count;
+            Interlocked.Increment(ref _unfinished);
             _notEmpty.Notify();
         }
     }
@@ -142,6 +146,17 @@ public sealed class WorkQueue<T>
     /// <exception cref="OperationCanceledException">The token was cancelled first.</exception>
     public bool TryTake(out T item, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        // Uncontended hand-off: when the queue is empty, spin briefly outside the lock before blocking (as
+        // SemaphoreSlim does for BlockingCollection), so a consumer that keeps up with its producer rarely sleeps.
+        if (_available == 0 && timeout != TimeSpan.Zero)
+        {
+            var spinner = default(SpinWait);
+            while (!spinner.NextSpinWillYield && _available == 0 && !_completed)
+            {
+                spinner.SpinOnce();
+            }
+        }
+
         lock (_gate)
         {
             if (!_notEmpty.WaitUntil(_canTake, timeout, cancellationToken) || _items.Count == 0)
@@ -151,6 +166,7 @@ public sealed class WorkQueue<T>
             }
 
             item = _items.Dequeue();
+            _available = _items.Count;
             if (_boundedCapacity > 0)
             {
                 _notFull.Notify();
@@ -175,14 +191,26 @@ public sealed class WorkQueue<T>
     /// <exception cref="InvalidOperationException">Called more times than items were put.</exception>
     public void TaskDone()
     {
-        lock (_gate)
+        // Lock-free unless this brings the count to zero (then waiters are woken under the lock, which a Join holds
+        // from its check to its wait, so no wake-up is lost).
+        int current;
+        do
         {
-            if (_unfinished == 0)
+            current = Volatile.Read(ref _unfinished);
+            if (current == 0)
             {
                 throw new InvalidOperationException("TaskDone() was called more times than there were items put in the queue.");
             }
+        }
+        while (Interlocked.CompareExchange(ref _unfinished, current - 1, current) != current);
 
-            _unfinished--;
+        if (current != 1)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
             if (_unfinished == 0)
             {
                 _allDone.NotifyAll();

@@ -29,12 +29,17 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     private static WorkerPool? t_current;
 
     private readonly object _gate = new();
-    private readonly Queue<IWorkItem> _queue = new();
+    // Enqueued under _gate (with the state check and the worker count); workers dequeue without it, and take _gate only
+    // to retire when they find it empty, so an item enqueued meanwhile always has a worker.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<IWorkItem> _queue = new();
     private readonly CancellationTokenSource _terminate = new();
     private readonly TaskCompletionSource<bool> _joined = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _maxDegreeOfParallelism;
     private int _workers;
     private int _outstanding;
+    private List<Exception>? _postFailures;
+    // Set by Terminate before it drains the queue: an item a worker dequeues after that is cancelled, not run.
+    private volatile bool _terminating;
     private State _state;
 
     /// <summary>Creates a pool that runs at most <paramref name="maxDegreeOfParallelism"/> work items at once.</summary>
@@ -85,6 +90,42 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         }
 
         return Enqueue(new SyncItem<bool>(static state => { ((Action)state!)(); return true; }, action));
+    }
+
+    /// <summary>Queues <paramref name="action"/> without a task to observe it (fire-and-forget: no allocation beyond
+    /// the queued item). Its exception is not lost: once all work has finished, <see cref="Join()"/>,
+    /// <see cref="JoinAsync"/> and <see cref="Dispose"/>/<see cref="DisposeAsync"/> throw an
+    /// <see cref="AggregateException"/> holding every exception of a posted item.</summary>
+    /// <param name="action">The work.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    /// <remarks>Use <see cref="Submit(Action)"/> when the caller needs to await this item or see its own outcome.</remarks>
+    public void Post(Action action)
+    {
+        if (action is null)
+        {
+            throw new ArgumentNullException(nameof(action));
+        }
+
+        EnqueueItem(new PostItem<Action>(this, static a => a(), action));
+    }
+
+    /// <summary>Queues <paramref name="action"/> with <paramref name="state"/> without a task to observe it; passing
+    /// the state avoids a closure per item (<c>pool.Post(static s =&gt; Handle(s), request)</c>). Exceptions surface
+    /// in <see cref="Join()"/> as for <see cref="Post(Action)"/>.</summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="action">The work.</param>
+    /// <param name="state">The argument passed to <paramref name="action"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The pool was closed or terminated.</exception>
+    public void Post<TState>(Action<TState> action, TState state)
+    {
+        if (action is null)
+        {
+            throw new ArgumentNullException(nameof(action));
+        }
+
+        EnqueueItem(new PostItem<TState>(this, action, state));
     }
 
     /// <summary>Queues <paramref name="function"/> and returns its result.</summary>
@@ -226,12 +267,15 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             _state = State.Terminated;
-            var dropped = _queue.Count;
-            while (_queue.Count > 0)
+            _terminating = true;
+            var dropped = 0;
+            while (_queue.TryDequeue(out var queued))
             {
                 // Continuations run asynchronously, so cancelling under the lock runs no user code here; and the
-                // items are cancelled before Join can return.
-                _queue.Dequeue().Cancel(_terminate.Token);
+                // items are cancelled before Join can return. A worker that dequeues an item concurrently sees
+                // _terminating and cancels it too.
+                queued.Cancel(_terminate.Token);
+                dropped++;
             }
 
             Interlocked.Add(ref _outstanding, -dropped);
@@ -359,16 +403,32 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     {
         while (true)
         {
-            IWorkItem item;
-            lock (_gate)
+            if (!_queue.TryDequeue(out var item))
             {
-                if (_queue.Count == 0)
+                lock (_gate)
                 {
-                    _workers--;
-                    return;
+                    if (_queue.IsEmpty)
+                    {
+                        _workers--;
+                        return;
+                    }
                 }
 
-                item = _queue.Dequeue();
+                continue;
+            }
+
+            if (_terminating)
+            {
+                item.Cancel(_terminate.Token);
+                if (Interlocked.Decrement(ref _outstanding) == 0)
+                {
+                    lock (_gate)
+                    {
+                        CompleteIfDone();
+                    }
+                }
+
+                continue;
             }
 
             var previous = t_current;
@@ -404,7 +464,14 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
     {
         if (_state != State.Running && Volatile.Read(ref _outstanding) == 0)
         {
-            _joined.TrySetResult(true);
+            if (_postFailures is { } failures)
+            {
+                _joined.TrySetException(failures);
+            }
+            else
+            {
+                _joined.TrySetResult(true);
+            }
         }
     }
 
@@ -464,6 +531,47 @@ public sealed class WorkerPool : IDisposable, IAsyncDisposable
             }
 
             return System.Threading.Tasks.Task.CompletedTask;
+        }
+    }
+
+    private void RecordPostFailure(Exception exception)
+    {
+        lock (_gate)
+        {
+            (_postFailures ??= new List<Exception>()).Add(exception);
+        }
+    }
+
+    // A fire-and-forget item: no TaskCompletionSource; a failure goes to the pool's join.
+    private sealed class PostItem<TState> : IWorkItem
+    {
+        private readonly WorkerPool _pool;
+        private readonly Action<TState> _body;
+        private readonly TState _state;
+
+        public PostItem(WorkerPool pool, Action<TState> body, TState state)
+        {
+            _pool = pool;
+            _body = body;
+            _state = state;
+        }
+
+        public Task Run(CancellationToken cancellationToken)
+        {
+            try
+            {
+                _body(_state);
+            }
+            catch (Exception ex)
+            {
+                _pool.RecordPostFailure(ex);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public void Cancel(CancellationToken cancellationToken)
+        {
         }
     }
 

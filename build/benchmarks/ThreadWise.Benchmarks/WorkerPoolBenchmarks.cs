@@ -66,6 +66,19 @@ public class WorkerPoolBenchmarks
     }
 
     [Benchmark]
+    public async Task WorkerPool_Post_Close_JoinAsync()
+    {
+        var pool = new WorkerPool(Degree);
+        foreach (var item in _items)
+        {
+            pool.Post(static s => Interlocked.Add(ref s.Self._sink, Work(s.Item)), (Self: this, Item: item));
+        }
+
+        pool.Close();
+        await pool.JoinAsync().ConfigureAwait(false);
+    }
+
+    [Benchmark]
     public async Task<int> WorkerPool_Map()
     {
         await using var pool = new WorkerPool(Degree);
