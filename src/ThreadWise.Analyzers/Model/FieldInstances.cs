@@ -72,6 +72,12 @@ internal sealed class FieldInstances
                 continue;
             }
 
+            if (!_compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+            {
+                // Declared in a project this one references as a compilation: seen like a type from metadata.
+                continue;
+            }
+
             var model = current is not null && current.SyntaxTree == declaration.SyntaxTree
                 ? current
 #pragma warning disable RS1030 // Computed once per type and cached for the compilation; the type is declared in another file.

@@ -241,6 +241,13 @@ internal sealed class ThreadBodies
                 continue;
             }
 
+            if (!_model.Compilation.ContainsSyntaxTree(declaration.SyntaxTree))
+            {
+                // A base type from a project this one references as a compilation (the IDE, MSBuildWorkspace): its
+                // source is not this compilation's, so it is seen like a type from metadata.
+                continue;
+            }
+
             var relevant = SyntaxOf(type, cancellationToken).Members;
             if (!System.Linq.Enumerable.Any(declaration.Members, relevant.Contains))
             {
