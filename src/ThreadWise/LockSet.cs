@@ -84,6 +84,9 @@ public static class LockSet
             throw new ArgumentNullException(nameof(second));
         }
 
+        // TW0005 (ThreadWise's own rule, which `threadwise analyze samples/Samples.sln` runs on this library) below: the
+        // monitors entered are handed to the returned Scope, whose Dispose exits them; nothing between the enters throws.
+#pragma warning disable TW0005
         // The common case, two distinct plain `new object()` monitors: tried inline, released without type tests.
         if (first.GetType() == typeof(object) && second.GetType() == typeof(object) && !ReferenceEquals(first, second)
             && !LockOrderValidator.IsEnabled)
@@ -100,6 +103,7 @@ public static class LockSet
 
             return Compare(first, second) <= 0 ? EnterOrdered(first, second) : EnterOrdered(second, first);
         }
+#pragma warning restore TW0005
 
         if (ReferenceEquals(first, second))
         {
@@ -195,6 +199,8 @@ public static class LockSet
             throw new ArgumentNullException(nameof(third));
         }
 
+        // The monitors entered are handed to the returned Scope (TW0005: see the two-lock case above).
+#pragma warning disable TW0005
         if (first.GetType() == typeof(object) && second.GetType() == typeof(object) && third.GetType() == typeof(object)
             && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
             && !LockOrderValidator.IsEnabled && Monitor.TryEnter(first))
@@ -211,6 +217,7 @@ public static class LockSet
 
             Monitor.Exit(first);
         }
+#pragma warning restore TW0005
         else if (!LockOrderValidator.IsEnabled && !ReferenceEquals(first, second) && !ReferenceEquals(second, third) && !ReferenceEquals(first, third)
             && TryEnterWithoutWaitingWhileHolding(first, second, third))
         {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -41,15 +42,26 @@ internal static class StartedInstances
         ControlFlowGraph graph, StartApi starts, AccessPath path, SyntaxNode site, CancellationToken cancellationToken,
         ImmutableDictionary<AccessPath, StartFact>? entry = null)
     {
-        var captures = new FlowCaptures(graph);
-        var input = ForwardFlow.Run(
-            graph,
-            entry ?? None,
-            None,
-            Join,
-            (block, state) => Transfer(block, state, starts, captures, null, out _),
-            StateEquals,
-            cancellationToken);
+        // One body often has several sites (every Start, every setting after a start): its captures, operations in
+        // order and the flow from an empty entry are computed once per graph and shared by all of them.
+        var facts = GraphFacts.Get(graph);
+        var captures = facts.Captures;
+        var input = entry is null ? facts.DefaultInput : null;
+        if (input is null)
+        {
+            input = ForwardFlow.Run(
+                graph,
+                entry ?? None,
+                None,
+                Join,
+                (block, state) => Transfer(block, state, starts, facts, null, out _),
+                StateEquals,
+                cancellationToken);
+            if (entry is null)
+            {
+                facts.DefaultInput = input;
+            }
+        }
 
         foreach (var block in graph.Blocks)
         {
@@ -58,7 +70,7 @@ internal static class StartedInstances
                 continue;
             }
 
-            Transfer(block, input[block.Ordinal], starts, captures, site, out var atSite);
+            Transfer(block, input[block.Ordinal], starts, facts, site, out var atSite);
             if (atSite is not null && atSite.TryGetValue(path, out var fact))
             {
                 return fact;
@@ -136,49 +148,47 @@ internal static class StartedInstances
         BasicBlock block,
         ImmutableDictionary<AccessPath, StartFact> state,
         StartApi starts,
-        FlowCaptures captures,
+        GraphFacts facts,
         SyntaxNode? site,
         out ImmutableDictionary<AccessPath, StartFact>? atSite)
     {
         atSite = null;
-        foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+        var captures = facts.Captures;
+        foreach (var operation in facts.OperationsInOrder(block))
         {
-            foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+            switch (operation)
             {
-                switch (operation)
-                {
-                    case IInvocationOperation invocation:
-                        if (site is not null && atSite is null && invocation.Syntax == site)
-                        {
-                            atSite = state;
-                        }
+                case IInvocationOperation invocation:
+                    if (site is not null && atSite is null && invocation.Syntax == site)
+                    {
+                        atSite = state;
+                    }
 
-                        state = Invoke(state, invocation, starts, captures);
-                        break;
-                    case ISimpleAssignmentOperation assignment:
-                        if (site is not null && atSite is null && assignment.Syntax == site)
-                        {
-                            atSite = state;
-                        }
+                    state = Invoke(state, invocation, starts, captures);
+                    break;
+                case ISimpleAssignmentOperation assignment:
+                    if (site is not null && atSite is null && assignment.Syntax == site)
+                    {
+                        atSite = state;
+                    }
 
-                        state = Kill(state, assignment.Target, captures);
-                        if (starts.IsHotTask(assignment.Value) && TryGetPath(assignment.Target, captures, out var hot))
-                        {
-                            state = state.SetItem(hot, new StartFact(StartApi.Unwrap(assignment.Value)!.Syntax, StartKind.HotTask));
-                        }
+                    state = Kill(state, assignment.Target, captures);
+                    if (starts.IsHotTask(assignment.Value) && TryGetPath(assignment.Target, captures, out var hot))
+                    {
+                        state = state.SetItem(hot, new StartFact(StartApi.Unwrap(assignment.Value)!.Syntax, StartKind.HotTask));
+                    }
 
-                        break;
-                    case IDeconstructionAssignmentOperation deconstruction:
-                        foreach (var target in deconstruction.Target.DescendantsAndSelf())
-                        {
-                            state = Kill(state, target, captures);
-                        }
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    foreach (var target in deconstruction.Target.DescendantsAndSelf())
+                    {
+                        state = Kill(state, target, captures);
+                    }
 
-                        break;
-                    case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
-                        state = Kill(state, argument.Value, captures);
-                        break;
-                }
+                    break;
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument:
+                    state = Kill(state, argument.Value, captures);
+                    break;
             }
         }
 
@@ -366,5 +376,48 @@ internal static class StartedInstances
         }
 
         return true;
+    }
+
+    /// <summary>What the flow of one graph needs whatever the site: computed once per graph (the driver caches graphs per body).</summary>
+    private sealed class GraphFacts
+    {
+        private static readonly ConditionalWeakTable<ControlFlowGraph, GraphFacts> Cache = new();
+
+        private readonly IOperation[]?[] _operations;
+
+        private GraphFacts(ControlFlowGraph graph)
+        {
+            Captures = new FlowCaptures(graph);
+            _operations = new IOperation[graph.Blocks.Length][];
+            Graph = graph;
+        }
+
+        public ControlFlowGraph Graph { get; }
+
+        public FlowCaptures Captures { get; }
+
+        /// <summary>The flow's input per block from an empty entry, once computed (the same for every site; racing writers store equal results).</summary>
+        public volatile ImmutableDictionary<AccessPath, StartFact>[]? DefaultInput;
+
+        public static GraphFacts Get(ControlFlowGraph graph) => Cache.GetValue(graph, static g => new GraphFacts(g));
+
+        /// <summary>The operations of <paramref name="block"/> in execution order, computed once.</summary>
+        public IOperation[] OperationsInOrder(BasicBlock block)
+        {
+            if (Volatile.Read(ref _operations[block.Ordinal]) is { } known)
+            {
+                return known;
+            }
+
+            var operations = new List<IOperation>();
+            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            {
+                operations.AddRange(ControlFlowGraphs.SelfAndDescendantsInOrder(statement));
+            }
+
+            var result = operations.ToArray();
+            Volatile.Write(ref _operations[block.Ordinal], result);
+            return result;
+        }
     }
 }
