@@ -21,6 +21,7 @@ internal sealed partial class TW0001Collector
         private readonly Dictionary<ILocalSymbol, bool> _freshLocals = new(SymbolEqualityComparer.Default);
         private HashSet<ILocalSymbol>? _fresh;
         private readonly HashSet<ILocalSymbol> _scheduledTasks = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<IOperation> _lockedIfs = new();
 
         public Walk(TW0001Collector owner, IOperation block)
         {
@@ -236,6 +237,11 @@ internal sealed partial class TW0001Collector
             while (stack.Count > 0)
             {
                 var (operation, body, locked) = stack.Pop();
+                if (locked && operation is IConditionalOperation)
+                {
+                    _lockedIfs.Add(operation); // TW0016: a check made under a lock
+                }
+
                 switch (operation)
                 {
                     case IAnonymousFunctionOperation lambda:
@@ -294,6 +300,7 @@ internal sealed partial class TW0001Collector
 
                         continue;
                     case IConditionalOperation conditional when _owner.ContainsInvocation(conditional.Condition, acquire: true):
+                        _lockedIfs.Add(conditional);
                         stack.Push((conditional.Condition, body, locked));
                         stack.Push((conditional.WhenTrue, body, true));
                         if (conditional.WhenFalse is { } whenFalse)
@@ -303,13 +310,13 @@ internal sealed partial class TW0001Collector
 
                         continue;
                     case IIncrementOrDecrementOperation increment:
-                        Record(increment.Target, increment.Kind == OperationKind.Increment ? ReadModifyWriteKind.Increment : ReadModifyWriteKind.Decrement, body, locked, increment.Syntax);
+                        NoteCheck(Record(increment.Target, increment.Kind == OperationKind.Increment ? ReadModifyWriteKind.Increment : ReadModifyWriteKind.Decrement, body, locked, increment.Syntax), increment);
                         break;
                     case ICompoundAssignmentOperation compound:
-                        Record(compound.Target, ReadModifyWriteKind.Update, body, locked, compound.Syntax);
+                        NoteCheck(Record(compound.Target, ReadModifyWriteKind.Update, body, locked, compound.Syntax), compound);
                         break;
                     case ISimpleAssignmentOperation assignment:
-                        Record(assignment.Target, IsSelfUpdate(assignment) ? ReadModifyWriteKind.Update : ReadModifyWriteKind.None, body, locked, assignment.Syntax);
+                        NoteCheck(Record(assignment.Target, IsSelfUpdate(assignment) ? ReadModifyWriteKind.Update : ReadModifyWriteKind.None, body, locked, assignment.Syntax), assignment);
                         break;
                     case IInvocationOperation invocation:
                         RecordCall(invocation, body, locked);
@@ -346,6 +353,15 @@ internal sealed partial class TW0001Collector
                 {
                     stack.Push((child, body, locked));
                 }
+            }
+        }
+
+        /// <summary>TW0016: the unlocked <c>if</c> whose condition checks what <paramref name="write"/> then changes, if any.</summary>
+        private void NoteCheck(StorageAccess? access, IOperation write)
+        {
+            if (access is not null && !access.IsElement)
+            {
+                access.Check = TW0016Checks.Find(write, _lockedIfs, _owner._model.Locks);
             }
         }
 
