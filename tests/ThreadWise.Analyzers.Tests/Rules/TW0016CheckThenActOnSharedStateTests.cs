@@ -359,6 +359,7 @@ public class TW0016CheckThenActOnSharedStateTests
                 }
 
                 if (_name is null) _name = "x";
+                if (string.IsNullOrEmpty(_name)) _name = "z";
                 _name ??= "y";
                 return _value;
             }
@@ -507,5 +508,103 @@ public class TW0016CheckThenActOnSharedStateTests
             }
 
             void Run() => Parallel.For(0, 10, _ => Use());
+        """));
+
+    // ---- negatives: real-code shapes ---------------------------------------------------------------------------
+
+    [Fact]
+    public Task NoDiagnostic_StopFlag_WrittenOnlyByTheOwner_AndReadByTheWorker()
+    {
+        const string source = """
+            using System.Threading;
+            class Pump
+            {
+                private volatile bool _stopping;
+                private readonly Thread _thread;
+                public Pump()
+                {
+                    _thread = new Thread(Loop);
+                    _thread.Start();
+                }
+                private void Loop()
+                {
+                    while (!_stopping) Thread.Sleep(10);
+                }
+                public void Stop()
+                {
+                    if (!_stopping)
+                    {
+                        _stopping = true;
+                        _thread.Join();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_StateMachineUnderLock_InAPeriodicTimer_AndOneShotTimerReArmedAtTheEnd()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+            enum State { Idle, Busy }
+            class Scheduler
+            {
+                private readonly object _gate = new();
+                private State _state;
+                private bool _busy;
+                private readonly Timer _periodic;
+                private readonly Timer _oneShot;
+                public Scheduler()
+                {
+                    _periodic = new Timer(OnTick, null, 0, 100);
+                    _oneShot = new Timer(Poll, null, 100, Timeout.Infinite);
+                }
+                private void OnTick(object? state)
+                {
+                    lock (_gate)
+                    {
+                        if (_state == State.Idle)
+                        {
+                            _state = State.Busy;
+                            Console.WriteLine("work");
+                            _state = State.Idle;
+                        }
+                    }
+                }
+                private void Poll(object? state)
+                {
+                    if (!_busy)
+                    {
+                        _busy = true;
+                        Console.WriteLine("poll");
+                        _busy = false;
+                    }
+
+                    _oneShot.Change(100, Timeout.Infinite);
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_EventHandlers_AndAwaitedTasks() => Verify.VerifyAnalyzerAsync(InClass("""
+            public event EventHandler? Clicked;
+
+            void Wire()
+            {
+                Clicked += (s, e) => { if (_tickets > 0) _tickets--; };
+            }
+
+            async Task Step()
+            {
+                await Task.Run(() => Console.WriteLine());
+                if (_balance >= 10) _balance -= 10;
+                Task.Run(() => Console.WriteLine()).Wait();
+                if (_tickets > 0) _tickets--;
+            }
         """));
 }

@@ -10,7 +10,8 @@ namespace ThreadWise.Analyzers.Rules;
 /// TW0016, first phase (called from TW0001's collector walk, so no second walk): for one write of a field, auto-property
 /// or captured local, the nearest enclosing <c>if</c> of the same body whose condition reads the value written — a
 /// check-then-act. None when that <c>if</c> is evaluated under a lock (the whole check and act are locked, or a lock
-/// re-checks: double-checked locking), when the check is only a null test (lazy initialization, left to other tools),
+/// re-checks: double-checked locking), when the check is only a null test (lazy initialization, left to other tools;
+/// <c>string.IsNullOrEmpty</c> counts as one),
 /// when the condition hands the location to <c>Interlocked</c> (a compare-exchange guard), or when the act is
 /// idempotent: the branch only stores a constant (<c>if (!_stopped) _stopped = true;</c>) or stores the very value the
 /// condition compared with <c>!=</c> (set-if-changed: the last writer wins either way).
@@ -122,6 +123,9 @@ internal static class TW0016Checks
                 return Use.None; // _list.Count, _x.Equals(…): a question about another object, not this location's value
             case IArgumentOperation { Parameter.RefKind: RefKind.Ref, Parent: IInvocationOperation call }:
                 return call.TargetMethod.ContainingType.Is(locks.Interlocked) ? Use.Guarded : Use.Value;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "IsNullOrEmpty" or "IsNullOrWhiteSpace" } call } }
+                when call.ContainingType.SpecialType == SpecialType.System_String:
+                return Use.NullTest; // if (string.IsNullOrEmpty(_name)) _name = …: a default, filled lazily
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary when IsNull(binary.LeftOperand) || IsNull(binary.RightOperand):
                 return Use.NullTest;
             case IIsPatternOperation { Pattern: var pattern } when IsNullPattern(pattern):
