@@ -222,6 +222,21 @@ public class TW0016CheckThenActOnSharedStateTests
     }
 
     [Fact]
+    public Task Reports_InterlockedAct_UnderAPlainCheck() => Verify.VerifyAnalyzerAsync(InClass("""
+            private long _left = 100;
+
+            void Sell(int n)
+            {
+                {|#0:if (Volatile.Read(ref _balance) >= n)|} Interlocked.Add(ref _balance, -n);
+                {|#1:if (Interlocked.Read(ref _left) > 0)|} Interlocked.Decrement(ref _left);
+            }
+
+            void Run() => Parallel.For(0, 10, Sell);
+        """),
+        Race(0, "_balance", "updated", "in the Parallel.For body at line 22, which runs on several threads at once", "update"),
+        Race(1, "_left", "updated", "in the Parallel.For body at line 22, which runs on several threads at once", "update"));
+
+    [Fact]
     public Task Reports_CrossType_AtBuildTime()
     {
         const string source = """
@@ -336,7 +351,19 @@ public class TW0016CheckThenActOnSharedStateTests
                 Connect();
             }
 
-            void Run() => Parallel.For(0, 10, i => { Track(i); Once(); Dispose(); });
+            void Limited()
+            {
+                if (Interlocked.Increment(ref _state) > 10)
+                {
+                    Interlocked.Decrement(ref _state);
+                }
+
+                var current = _max;
+                if (current < 5) Interlocked.CompareExchange(ref _max, 5, current);
+                if (_once != 0) Interlocked.Exchange(ref _once, 0);
+            }
+
+            void Run() => Parallel.For(0, 10, i => { Track(i); Once(); Dispose(); Limited(); });
         """));
 
     [Fact]
@@ -504,7 +531,8 @@ public class TW0016CheckThenActOnSharedStateTests
             void Use()
             {
                 if (_limit > 0) Console.WriteLine(_limit);
-                if (_used < _limit) Interlocked.Increment(ref _used);
+                if (_used < 0) Console.WriteLine(_limit);
+                _used = _limit;
             }
 
             void Run() => Parallel.For(0, 10, _ => Use());

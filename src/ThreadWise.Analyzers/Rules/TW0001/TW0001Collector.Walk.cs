@@ -328,7 +328,7 @@ internal sealed partial class TW0001Collector
                         {
                             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out &&
                                 Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax) is { } passed &&
-                                argument.Parameter.RefKind == RefKind.Ref && inSource && !locked)
+                                NoteRefAct(passed, invocation) && argument.Parameter.RefKind == RefKind.Ref && inSource && !locked)
                             {
                                 // Inc(ref total): a read-modify-write if the callee updates that parameter.
                                 passed.RefCallee = MethodKey(target);
@@ -359,10 +359,17 @@ internal sealed partial class TW0001Collector
         /// <summary>TW0016: the unlocked <c>if</c> whose condition checks what <paramref name="write"/> then changes, if any.</summary>
         private void NoteCheck(StorageAccess? access, IOperation write)
         {
-            if (access is not null && !access.IsElement)
+            if (access is { IsElement: false, Root: not StorageRoot.OwnLocal })
             {
                 access.Check = TW0016Checks.Find(write, _lockedIfs, _owner._model.Locks);
             }
+        }
+
+        /// <summary>TW0016: <c>Interlocked.Add(ref x, …)</c> under a check of x is a check-then-act too (always true).</summary>
+        private bool NoteRefAct(StorageAccess passed, IInvocationOperation invocation)
+        {
+            NoteCheck(passed, invocation);
+            return true;
         }
 
         private static bool IsSelfUpdate(ISimpleAssignmentOperation assignment)

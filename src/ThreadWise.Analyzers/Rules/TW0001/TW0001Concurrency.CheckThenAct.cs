@@ -71,7 +71,7 @@ internal sealed partial class TW0001Concurrency
         }
     }
 
-    private string CheckedVerb(StorageAccess access) => KindOf(access) switch
+    private string CheckedVerb(StorageAccess access) => access.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax ? "updated" : KindOf(access) switch
     {
         ReadModifyWriteKind.Increment => "incremented",
         ReadModifyWriteKind.Decrement => "decremented",

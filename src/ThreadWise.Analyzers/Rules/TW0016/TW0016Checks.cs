@@ -8,11 +8,13 @@ namespace ThreadWise.Analyzers.Rules;
 
 /// <summary>
 /// TW0016, first phase (called from TW0001's collector walk, so no second walk): for one write of a field, auto-property
-/// or captured local, the nearest enclosing <c>if</c> of the same body whose condition reads the value written — a
+/// or captured local (an assignment, <c>++</c>/<c>--</c>, or <c>Interlocked.Add/Increment/Decrement/And/Or</c>, which
+/// make the update atomic but not the decision to update), the nearest enclosing <c>if</c> of the same body whose condition reads the value written — a
 /// check-then-act. None when that <c>if</c> is evaluated under a lock (the whole check and act are locked, or a lock
 /// re-checks: double-checked locking), when the check is only a null test (lazy initialization, left to other tools;
 /// <c>string.IsNullOrEmpty</c> counts as one),
-/// when the condition hands the location to <c>Interlocked</c> (a compare-exchange guard), or when the act is
+/// when the condition changes the location through <c>Interlocked</c> (a compare-exchange or exchange guard; a plain
+/// <c>Interlocked.Read</c> is a read), or when the act is
 /// idempotent: the branch only stores a constant (<c>if (!_stopped) _stopped = true;</c>) or stores the very value the
 /// condition compared with <c>!=</c> (set-if-changed: the last writer wins either way).
 /// </summary>
@@ -32,6 +34,8 @@ internal static class TW0016Checks
         {
             IIncrementOrDecrementOperation increment => increment.Target,
             IAssignmentOperation assignment => assignment.Target,
+            IInvocationOperation { TargetMethod.Name: "Add" or "Increment" or "Decrement" or "And" or "Or", Arguments.Length: > 0 } call
+                when call.TargetMethod.ContainingType.Is(locks.Interlocked) => call.Arguments[0].Value,
             _ => null,
         };
         if (target is null || !AccessPath.TryCreate(TW0001Collector.Unwrap(target), out var path))
@@ -122,7 +126,7 @@ internal static class TW0016Checks
             case IConditionalAccessOperation access when access.Operation == node:
                 return Use.None; // _list.Count, _x.Equals(…): a question about another object, not this location's value
             case IArgumentOperation { Parameter.RefKind: RefKind.Ref, Parent: IInvocationOperation call }:
-                return call.TargetMethod.ContainingType.Is(locks.Interlocked) ? Use.Guarded : Use.Value;
+                return call.TargetMethod.ContainingType.Is(locks.Interlocked) && call.TargetMethod.Name != "Read" ? Use.Guarded : Use.Value;
             case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "IsNullOrEmpty" or "IsNullOrWhiteSpace" } call } }
                 when call.ContainingType.SpecialType == SpecialType.System_String:
                 return Use.NullTest; // if (string.IsNullOrEmpty(_name)) _name = …: a default, filled lazily
