@@ -237,6 +237,22 @@ public class TW0016CheckThenActOnSharedStateTests
         Race(1, "_left", "updated", "in the Parallel.For body at line 22, which runs on several threads at once", "update"));
 
     [Fact]
+    public Task Reports_OneIfOnce_WhateverItsActs() => Verify.VerifyAnalyzerAsync(InClass("""
+            void Take()
+            {
+                {|#0:if (_tickets > 0)|}
+                {
+                    _tickets--;
+                    Console.WriteLine(_tickets);
+                    _tickets = Math.Max(_tickets, 0);
+                    if (_tickets == 0) _tickets = 10;
+                }
+            }
+
+            void Run() => Parallel.For(0, 10, _ => Take());
+        """), Race(0, "_tickets", "decremented", "in the Parallel.For body at line 25, which runs on several threads at once", "decrement"));
+
+    [Fact]
     public Task Reports_CrossType_AtBuildTime()
     {
         const string source = """

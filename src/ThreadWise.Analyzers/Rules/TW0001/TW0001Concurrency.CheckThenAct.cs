@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using ThreadWise.Analyzers.Model;
 
@@ -18,7 +19,8 @@ internal sealed partial class TW0001Concurrency
         foreach (var entry in entries)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            foreach (var (access, key, body) in entry.Reach.CheckThenActs)
+            // In source order, so an if with several acts is worded by its first one.
+            foreach (var (access, key, body) in entry.Reach.CheckThenActs.OrderBy(a => a.Access.Syntax.SpanStart))
             {
                 if (checks.ContainsKey(access.Check!))
                 {

@@ -76,14 +76,14 @@ public sealed class TW0001CrossTypeAnalyzer : DiagnosticAnalyzer
         {
             foreach (var race in shared.RacesInType(pair.Key, pair.Value, cancellationToken))
             {
-                inOneType.Add(TW0001Shared.Place(race.Access));
+                inOneType.Add(Place(race));
             }
         }
 
         var result = new List<Race>();
         foreach (var race in new TW0001Concurrency(all, cancellationToken).FindRaces())
         {
-            if (!inOneType.Contains(TW0001Shared.Place(race.Access)))
+            if (!inOneType.Contains(Place(race)))
             {
                 result.Add(race);
             }
@@ -91,4 +91,8 @@ public sealed class TW0001CrossTypeAnalyzer : DiagnosticAnalyzer
 
         return result;
     }
+
+    /// <summary>A TW0016 race is one finding per <c>if</c> (whichever of its acts was reached first); a TW0001 race, per access.</summary>
+    private static (SyntaxTree, TextSpan) Place(Race race) =>
+        race.Check is { } check ? (check.SyntaxTree, check.Span) : TW0001Shared.Place(race.Access);
 }
