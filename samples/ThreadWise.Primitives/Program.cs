@@ -283,7 +283,7 @@ public static class Program
             var tasks = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
             {
                 start.SignalAndWait();
-                if (Volatile.Read(ref balance) >= 800)
+                if (Volatile.Read(ref balance) >= 800) // expect: TW0016
                 {
                     Thread.Sleep(10); // widen the window the way a real workload does
                     Interlocked.Add(ref balance, -800); // bug: the check above may be stale

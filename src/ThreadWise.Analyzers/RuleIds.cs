@@ -18,6 +18,7 @@ internal static class RuleIds
     public const string ProcessOutputReadAfterWait = "TW0013";
     public const string LockExcludesNobody = "TW0014";
     public const string CheckThenActOnConcurrentCollection = "TW0015";
+    public const string CheckThenActOnSharedState = "TW0016";
     public const string CollectionMutatedConcurrently = "TW0017";
     public const string ThreadAffineLockHeldAtAwait = "TW0019";
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -91,6 +92,54 @@ internal sealed class TW0001LockPlan
         var isStatic = member.IsStatic || member.ContainingType.IsStatic ||
                        rootSymbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
         return new TW0001LockPlan(unit, kind, returnsValue, type, isStatic);
+    }
+
+    /// <summary>
+    /// A whole statement to wrap (TW0016: the <c>if</c> of a check-then-act), locking for <paramref name="storage"/>:
+    /// the same lock object, placement and staticness rules as an update, so the two rules' fixes agree.
+    /// </summary>
+    public static TW0001LockPlan? ForStatement(SemanticModel model, StatementSyntax statement, ISymbol? storage, CancellationToken cancellationToken)
+    {
+        (SyntaxNode Unit, TW0001LockUnitKind Kind)? unit = statement.Parent switch
+        {
+            BlockSyntax or SwitchSectionSyntax => (statement, TW0001LockUnitKind.ListedStatement),
+            GlobalStatementSyntax global => (global, TW0001LockUnitKind.ListedStatement),
+            IfStatementSyntax or ElseClauseSyntax or WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or
+                CommonForEachStatementSyntax or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax => (statement, TW0001LockUnitKind.EmbeddedStatement),
+            _ => null,
+        };
+        if (unit is not var (node, kind))
+        {
+            return null;
+        }
+
+        var type = statement.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+        if (type is null)
+        {
+            return statement.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null && !statement.Ancestors().Any(a =>
+                       a is LocalFunctionStatementSyntax || (a is AnonymousFunctionExpressionSyntax lambda && lambda.Modifiers.Any(SyntaxKind.StaticKeyword)))
+                ? new TW0001LockPlan(node, kind, returnsValue: false, type: null, isStatic: false)
+                : null;
+        }
+
+        if (type is not (ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword }))
+        {
+            return null;
+        }
+
+        var member = model.GetEnclosingSymbol(statement.SpanStart, cancellationToken);
+        while (member is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+        {
+            member = member.ContainingSymbol;
+        }
+
+        if (member?.ContainingType is null)
+        {
+            return null;
+        }
+
+        var isStatic = member.IsStatic || member.ContainingType.IsStatic || storage is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
+        return new TW0001LockPlan(node, kind, returnsValue: false, type, isStatic);
     }
 
     /// <summary>

@@ -133,7 +133,7 @@ public sealed class TW0001UnsynchronizedReadModifyWriteCodeFix : ThreadWiseCodeF
     }
 
     /// <summary>The lock objects: one field per type and staticness (an existing one of that name is reused), or a top-level local.</summary>
-    private static class LockObjects
+    internal static class LockObjects
     {
         public static Dictionary<TW0001LockPlan, string> Declare(DocumentEditor editor, SemanticModel model, List<TW0001LockPlan> plans, CancellationToken cancellationToken)
         {

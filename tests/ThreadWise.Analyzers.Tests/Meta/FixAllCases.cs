@@ -1194,6 +1194,89 @@ internal static class FixAllCases
                 private static void Handle(string job) { }
             }
             """),
+        ["TW0016.BothKinds"] = new(
+            "TW0016",
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            class Gauge
+            {
+                private int _max;
+                private bool _reported;
+
+                public void Track(int[] samples) => Parallel.ForEach(samples, s =>
+                {
+                    // keep the largest
+                    if (s > _max) _max = s;
+
+                    if (!_reported)
+                    {
+                        _reported = true;
+                        Console.WriteLine("first sample");
+                    }
+                });
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            class Gauge
+            {
+                private int _max;
+                private bool _reported;
+                private readonly object _sync = new object();
+
+                public void Track(int[] samples) => Parallel.ForEach(samples, s =>
+                {
+                    // keep the largest
+                    lock (_sync)
+                    {
+                        if (s > _max) _max = s;
+                    }
+
+                    lock (_sync)
+                    {
+                        if (!_reported)
+                        {
+                            _reported = true;
+                            Console.WriteLine("first sample");
+                        }
+                    }
+                });
+            }
+            """,
+            new Dictionary<string, string>
+            {
+                ["TW0016.UseAtomicTryUpdate"] = """
+                using System;
+                using System.Threading.Tasks;
+                using ThreadWise;
+
+                class Gauge
+                {
+                    private int _max;
+                    private bool _reported;
+                    private readonly object _sync = new object();
+
+                    public void Track(int[] samples) => Parallel.ForEach(samples, s =>
+                    {
+                        // keep the largest
+                        Atomic.TryUpdate(ref _max, max => s > max ? s : null);
+
+                        lock (_sync)
+                        {
+                            if (!_reported)
+                            {
+                                _reported = true;
+                                Console.WriteLine("first sample");
+                            }
+                        }
+                    });
+                }
+                """,
+            }),
         ["TW0017.BothKinds"] = new(
             "TW0017",
             """

@@ -93,6 +93,17 @@ public class LiveAnalysisTests
             """
         },
         {
+            "TW0016",
+            """
+            using System.Threading.Tasks;
+            class C
+            {
+                private int _max;
+                void M(int[] samples) => Parallel.ForEach(samples, s => { if (s > _max) _max = s; });
+            }
+            """
+        },
+        {
             "TW0002",
             """
             using System.Threading;

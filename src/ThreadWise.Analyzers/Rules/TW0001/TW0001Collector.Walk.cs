@@ -21,6 +21,7 @@ internal sealed partial class TW0001Collector
         private readonly Dictionary<ILocalSymbol, bool> _freshLocals = new(SymbolEqualityComparer.Default);
         private HashSet<ILocalSymbol>? _fresh;
         private readonly HashSet<ILocalSymbol> _scheduledTasks = new(SymbolEqualityComparer.Default);
+        private readonly HashSet<IOperation> _lockedIfs = new();
 
         public Walk(TW0001Collector owner, IOperation block)
         {
@@ -236,6 +237,11 @@ internal sealed partial class TW0001Collector
             while (stack.Count > 0)
             {
                 var (operation, body, locked) = stack.Pop();
+                if (locked && operation is IConditionalOperation)
+                {
+                    _lockedIfs.Add(operation); // TW0016: a check made under a lock
+                }
+
                 switch (operation)
                 {
                     case IAnonymousFunctionOperation lambda:
@@ -294,6 +300,7 @@ internal sealed partial class TW0001Collector
 
                         continue;
                     case IConditionalOperation conditional when _owner.ContainsInvocation(conditional.Condition, acquire: true):
+                        _lockedIfs.Add(conditional);
                         stack.Push((conditional.Condition, body, locked));
                         stack.Push((conditional.WhenTrue, body, true));
                         if (conditional.WhenFalse is { } whenFalse)
@@ -303,13 +310,13 @@ internal sealed partial class TW0001Collector
 
                         continue;
                     case IIncrementOrDecrementOperation increment:
-                        Record(increment.Target, increment.Kind == OperationKind.Increment ? ReadModifyWriteKind.Increment : ReadModifyWriteKind.Decrement, body, locked, increment.Syntax);
+                        NoteCheck(Record(increment.Target, increment.Kind == OperationKind.Increment ? ReadModifyWriteKind.Increment : ReadModifyWriteKind.Decrement, body, locked, increment.Syntax), increment);
                         break;
                     case ICompoundAssignmentOperation compound:
-                        Record(compound.Target, ReadModifyWriteKind.Update, body, locked, compound.Syntax);
+                        NoteCheck(Record(compound.Target, ReadModifyWriteKind.Update, body, locked, compound.Syntax), compound);
                         break;
                     case ISimpleAssignmentOperation assignment:
-                        Record(assignment.Target, IsSelfUpdate(assignment) ? ReadModifyWriteKind.Update : ReadModifyWriteKind.None, body, locked, assignment.Syntax);
+                        NoteCheck(Record(assignment.Target, IsSelfUpdate(assignment) ? ReadModifyWriteKind.Update : ReadModifyWriteKind.None, body, locked, assignment.Syntax), assignment);
                         break;
                     case IInvocationOperation invocation:
                         RecordCall(invocation, body, locked);
@@ -321,7 +328,7 @@ internal sealed partial class TW0001Collector
                         {
                             if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out &&
                                 Record(argument.Value, ReadModifyWriteKind.None, body, locked, argument.Syntax) is { } passed &&
-                                argument.Parameter.RefKind == RefKind.Ref && inSource && !locked)
+                                NoteRefAct(passed, invocation) && argument.Parameter.RefKind == RefKind.Ref && inSource && !locked)
                             {
                                 // Inc(ref total): a read-modify-write if the callee updates that parameter.
                                 passed.RefCallee = MethodKey(target);
@@ -347,6 +354,22 @@ internal sealed partial class TW0001Collector
                     stack.Push((child, body, locked));
                 }
             }
+        }
+
+        /// <summary>TW0016: the unlocked <c>if</c> whose condition checks what <paramref name="write"/> then changes, if any.</summary>
+        private void NoteCheck(StorageAccess? access, IOperation write)
+        {
+            if (access is { IsElement: false, Root: not StorageRoot.OwnLocal })
+            {
+                access.Check = TW0016Checks.Find(write, _lockedIfs, _owner._model.Locks);
+            }
+        }
+
+        /// <summary>TW0016: <c>Interlocked.Add(ref x, …)</c> under a check of x is a check-then-act too (always true).</summary>
+        private bool NoteRefAct(StorageAccess passed, IInvocationOperation invocation)
+        {
+            NoteCheck(passed, invocation);
+            return true;
         }
 
         private static bool IsSelfUpdate(ISimpleAssignmentOperation assignment)

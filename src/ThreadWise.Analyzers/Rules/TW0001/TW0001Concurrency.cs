@@ -156,6 +156,10 @@ internal sealed partial class TW0001Concurrency
 
         var reported = new HashSet<StorageAccess>();
         var results = new List<Race>();
+
+        // TW0016 first: a read-modify-write that is the act of a reported check-then-act is part of that story (one
+        // report, one fix: the lock around the whole if), so TW0001 leaves it out.
+        FindCheckThenActs(entries, writers, reported, results);
         foreach (var entry in entries)
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -426,6 +430,11 @@ internal sealed partial class TW0001Concurrency
                 {
                     reach.ReadModifyWrites.Add((access, key, body));
                 }
+
+                if (access.Check is not null)
+                {
+                    reach.CheckThenActs.Add((access, key, body));
+                }
             }
 
             foreach (var call in body.Calls)
@@ -500,6 +509,9 @@ internal sealed partial class TW0001Concurrency
     private sealed class Reach
     {
         public List<(StorageAccess Access, SymbolPath Key, BodySummary Body)> ReadModifyWrites { get; } = new();
+
+        /// <summary>TW0016: writes whose <see cref="StorageAccess.Check"/> reads the same location outside a lock.</summary>
+        public List<(StorageAccess Access, SymbolPath Key, BodySummary Body)> CheckThenActs { get; } = new();
 
         /// <summary>Every location written, with its first write site.</summary>
         public Dictionary<SymbolPath, SyntaxNode> Writes { get; } = new();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
@@ -36,35 +37,9 @@ public sealed class TW0001CrossTypeAnalyzer : DiagnosticAnalyzer
             start.RegisterOperationBlockAction(block => members.Add((block.OwningSymbol, shared.Summaries(block))));
             start.RegisterCompilationEndAction(end =>
             {
-                var all = new List<BodySummary>();
-                var byType = new Dictionary<INamedTypeSymbol, List<BodySummary>>(SymbolEqualityComparer.Default);
-                foreach (var (owner, bodies) in members)
+                foreach (var race in shared.CrossTypeRaces(() => FindCrossTypeRaces(shared, members, end.CancellationToken)))
                 {
-                    all.AddRange(bodies);
-                    if (TW0001Shared.TopLevelType(owner) is { } type)
-                    {
-                        if (!byType.TryGetValue(type, out var list))
-                        {
-                            byType[type] = list = new List<BodySummary>();
-                        }
-
-                        list.AddRange(bodies);
-                    }
-                }
-
-                // What each type's own pass reports (the live analyzer's findings, shared through the memo).
-                var inOneType = new HashSet<(SyntaxTree, TextSpan)>();
-                foreach (var pair in byType)
-                {
-                    foreach (var race in shared.RacesInType(pair.Key, pair.Value, end.CancellationToken))
-                    {
-                        inOneType.Add(TW0001Shared.Place(race.Access));
-                    }
-                }
-
-                foreach (var race in new TW0001Concurrency(all, end.CancellationToken).FindRaces())
-                {
-                    if (!inOneType.Contains(TW0001Shared.Place(race.Access)))
+                    if (race.Check is null)
                     {
                         end.ReportDiagnostic(TW0001Shared.Create(Rule, race));
                     }
@@ -72,4 +47,52 @@ public sealed class TW0001CrossTypeAnalyzer : DiagnosticAnalyzer
             });
         });
     }
+
+    /// <summary>
+    /// The races of the whole compilation that no single type's pass reports (TW0001's and TW0016's: one walk), given
+    /// every member's summaries; computed once per compilation for both build-only analyzers.
+    /// </summary>
+    internal static IReadOnlyList<Race> FindCrossTypeRaces(TW0001Shared shared, IEnumerable<(ISymbol Owner, ImmutableArray<BodySummary> Bodies)> members, CancellationToken cancellationToken)
+    {
+        var all = new List<BodySummary>();
+        var byType = new Dictionary<INamedTypeSymbol, List<BodySummary>>(SymbolEqualityComparer.Default);
+        foreach (var (owner, bodies) in members)
+        {
+            all.AddRange(bodies);
+            if (TW0001Shared.TopLevelType(owner) is { } type)
+            {
+                if (!byType.TryGetValue(type, out var list))
+                {
+                    byType[type] = list = new List<BodySummary>();
+                }
+
+                list.AddRange(bodies);
+            }
+        }
+
+        // What each type's own pass reports (the live analyzers' findings, shared through the memo).
+        var inOneType = new HashSet<(SyntaxTree, TextSpan)>();
+        foreach (var pair in byType)
+        {
+            foreach (var race in shared.RacesInType(pair.Key, pair.Value, cancellationToken))
+            {
+                inOneType.Add(Place(race));
+            }
+        }
+
+        var result = new List<Race>();
+        foreach (var race in new TW0001Concurrency(all, cancellationToken).FindRaces())
+        {
+            if (!inOneType.Contains(Place(race)))
+            {
+                result.Add(race);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A TW0016 race is one finding per <c>if</c> (whichever of its acts was reached first); a TW0001 race, per access.</summary>
+    private static (SyntaxTree, TextSpan) Place(Race race) =>
+        race.Check is { } check ? (check.SyntaxTree, check.Span) : TW0001Shared.Place(race.Access);
 }

@@ -25,6 +25,9 @@ internal sealed class TW0001Shared
     private readonly ConcurrentDictionary<ISymbol, ImmutableArray<BodySummary>> _summaries = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<INamedTypeSymbol, IReadOnlyList<Race>> _typeRaces = new(SymbolEqualityComparer.Default);
 
+    private readonly object _crossTypeGate = new();
+    private IReadOnlyList<Race>? _crossTypeRaces;
+
     private TW0001Shared(ThreadingModel model) => Collector = new TW0001Collector(model);
 
     public TW0001Collector Collector { get; }
@@ -78,6 +81,23 @@ internal sealed class TW0001Shared
         return _typeRaces.GetOrAdd(type, computed);
     }
 
+    /// <summary>
+    /// The races only the whole compilation shows (stories that span types), for both build-only analyzers (TW0001 and
+    /// TW0016 report from one walk): computed by whichever reaches compilation end first.
+    /// </summary>
+    public IReadOnlyList<Race> CrossTypeRaces(System.Func<IReadOnlyList<Race>> compute)
+    {
+        if (Volatile.Read(ref _crossTypeRaces) is { } known)
+        {
+            return known;
+        }
+
+        lock (_crossTypeGate)
+        {
+            return _crossTypeRaces ??= compute();
+        }
+    }
+
     /// <summary>Identifies an access across analyzers (the summaries are shared, but a node is compared by place).</summary>
     public static (SyntaxTree Tree, TextSpan Span) Place(StorageAccess access) => (access.Syntax.SyntaxTree, access.Syntax.Span);
 
@@ -117,4 +137,7 @@ internal sealed class Race
 
     /// <summary>The launch site (the entry point), then the other racing write(s).</summary>
     public IReadOnlyList<Location> Related { get; }
+
+    /// <summary>TW0016: the <c>if</c> whose check the access acts on (a check-then-act race); null for a TW0001 race.</summary>
+    public SyntaxNode? Check { get; set; }
 }

@@ -49,6 +49,12 @@ internal sealed class StorageAccess
     /// <summary>An element of the array <see cref="Path"/> denotes.</summary>
     public bool IsElement { get; }
 
+    /// <summary>
+    /// TW0016: the <c>if</c> statement whose condition, evaluated outside any lock, reads this location, and whose branch
+    /// holds this write (check-then-act); null when there is none or when the shape is benign (lazy init, idempotent).
+    /// </summary>
+    public SyntaxNode? Check { get; set; }
+
     /// <summary>The index, when it is a plain local or parameter (per-thread indices make elements private).</summary>
     public ISymbol? IndexSymbol { get; set; }
 

@@ -75,7 +75,10 @@ public sealed class TW0001UnsynchronizedReadModifyWriteAnalyzer : DiagnosticAnal
         {
             foreach (var race in shared.RacesInType(type, bodies, end.CancellationToken))
             {
-                end.ReportDiagnostic(TW0001Shared.Create(Rule, race));
+                if (race.Check is null)
+                {
+                    end.ReportDiagnostic(TW0001Shared.Create(Rule, race));
+                }
             }
         });
     }

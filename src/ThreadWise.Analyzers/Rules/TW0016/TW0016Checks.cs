@@ -1,0 +1,215 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Model;
+
+namespace ThreadWise.Analyzers.Rules;
+
+/// <summary>
+/// TW0016, first phase (called from TW0001's collector walk, so no second walk): for one write of a field, auto-property
+/// or captured local (an assignment, <c>++</c>/<c>--</c>, or <c>Interlocked.Add/Increment/Decrement/And/Or</c>, which
+/// make the update atomic but not the decision to update), the nearest enclosing <c>if</c> of the same body whose condition reads the value written — a
+/// check-then-act. None when that <c>if</c> is evaluated under a lock (the whole check and act are locked, or a lock
+/// re-checks: double-checked locking), when the check is only a null test (lazy initialization, left to other tools;
+/// <c>string.IsNullOrEmpty</c> counts as one),
+/// when the condition changes the location through <c>Interlocked</c> (a compare-exchange or exchange guard; a plain
+/// <c>Interlocked.Read</c> is a read), or when the act is
+/// idempotent: the branch only stores a constant (<c>if (!_stopped) _stopped = true;</c>) or stores the very value the
+/// condition compared with <c>!=</c> (set-if-changed: the last writer wins either way).
+/// </summary>
+internal static class TW0016Checks
+{
+    private enum Use
+    {
+        None,
+        NullTest,
+        Value,
+        Guarded,
+    }
+
+    public static SyntaxNode? Find(IOperation write, HashSet<IOperation> lockedIfs, LockApi locks)
+    {
+        var target = write switch
+        {
+            IIncrementOrDecrementOperation increment => increment.Target,
+            IAssignmentOperation assignment => assignment.Target,
+            IInvocationOperation { TargetMethod.Name: "Add" or "Increment" or "Decrement" or "And" or "Or", Arguments.Length: > 0 } call
+                when call.TargetMethod.ContainingType.Is(locks.Interlocked) => call.Arguments[0].Value,
+            _ => null,
+        };
+        if (target is null || !AccessPath.TryCreate(TW0001Collector.Unwrap(target), out var path))
+        {
+            return null;
+        }
+
+        var child = write;
+        for (var current = write.Parent; current is not null; child = current, current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return null;
+            }
+
+            if (current is not IConditionalOperation { Syntax: IfStatementSyntax } conditional || child == conditional.Condition)
+            {
+                continue;
+            }
+
+            var use = UseIn(conditional.Condition, path, locks);
+            if (use == Use.None)
+            {
+                continue;
+            }
+
+            // The nearest check of the location decides.
+            return use == Use.Value && !lockedIfs.Contains(conditional) && !IsIdempotent(conditional, child, write, path)
+                ? conditional.Syntax
+                : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>How the condition reads the location: as a value, only as a null test, or through Interlocked.</summary>
+    private static Use UseIn(IOperation condition, AccessPath path, LockApi locks)
+    {
+        var result = Use.None;
+        var stack = new Stack<IOperation>();
+        stack.Push(condition);
+        while (stack.Count > 0)
+        {
+            var operation = stack.Pop();
+            if (operation is IAnonymousFunctionOperation)
+            {
+                continue;
+            }
+
+            if (operation is IMemberReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation &&
+                AccessPath.TryCreate(operation, out var read) && read.Equals(path))
+            {
+                var use = Classify(operation, locks);
+                if (use == Use.Guarded)
+                {
+                    return Use.Guarded;
+                }
+
+                if (use > result)
+                {
+                    result = use;
+                }
+
+                continue;
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return result;
+    }
+
+    private static Use Classify(IOperation read, LockApi locks)
+    {
+        var node = read;
+        while (node.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            node = node.Parent;
+        }
+
+        switch (node.Parent)
+        {
+            case IMemberReferenceOperation member when member.Instance == node:
+            case IInvocationOperation invocation when invocation.Instance == node:
+            case IConditionalAccessOperation access when access.Operation == node:
+                return Use.None; // _list.Count, _x.Equals(…): a question about another object, not this location's value
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref, Parent: IInvocationOperation call }:
+                return call.TargetMethod.ContainingType.Is(locks.Interlocked) && call.TargetMethod.Name != "Read" ? Use.Guarded : Use.Value;
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { IsStatic: true, Name: "IsNullOrEmpty" or "IsNullOrWhiteSpace" } call } }
+                when call.ContainingType.SpecialType == SpecialType.System_String:
+                return Use.NullTest; // if (string.IsNullOrEmpty(_name)) _name = …: a default, filled lazily
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary when IsNull(binary.LeftOperand) || IsNull(binary.RightOperand):
+                return Use.NullTest;
+            case IIsPatternOperation { Pattern: var pattern } when IsNullPattern(pattern):
+                return Use.NullTest;
+            case ICoalesceOperation:
+                return Use.NullTest;
+            default:
+                return Use.Value;
+        }
+    }
+
+    private static bool IsNull(IOperation operand)
+    {
+        while (operand is IConversionOperation { Operand: var inner })
+        {
+            operand = inner;
+        }
+
+        return operand.ConstantValue is { HasValue: true, Value: null };
+    }
+
+    private static bool IsNullPattern(IPatternOperation pattern) => pattern switch
+    {
+        IConstantPatternOperation constant => IsNull(constant.Value),
+        INegatedPatternOperation negated => IsNullPattern(negated.Pattern),
+        IRecursivePatternOperation { DeclaredSymbol: null, DeconstructionSubpatterns.Length: 0, PropertySubpatterns.Length: 0 } => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The branch that holds the write does nothing else than store a constant (and the <c>if</c> has no other
+    /// branch), or the write stores the value the condition compared with <c>!=</c>.
+    /// </summary>
+    private static bool IsIdempotent(IConditionalOperation conditional, IOperation branch, IOperation write, AccessPath path)
+    {
+        if (write is not ISimpleAssignmentOperation assignment)
+        {
+            return false;
+        }
+
+        var value = TW0001Collector.Unwrap(assignment.Value);
+        if (SetsWhatItCompared(conditional.Condition, path, value))
+        {
+            return true;
+        }
+
+        if (!value.ConstantValue.HasValue || conditional.WhenFalse is not null || branch != conditional.WhenTrue)
+        {
+            return false;
+        }
+
+        var statement = assignment.Parent;
+        return statement is IExpressionStatementOperation &&
+               (branch == statement || (branch is IBlockOperation block && block.Operations.Length == 1 && block.Operations[0] == statement));
+    }
+
+    /// <summary><c>if (_x != value) { _x = value; … }</c>: every thread stores its own value; the last one wins, as it would in turn.</summary>
+    private static bool SetsWhatItCompared(IOperation condition, AccessPath path, IOperation value)
+    {
+        condition = TW0001Collector.Unwrap(condition);
+        if (condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.NotEquals } binary)
+        {
+            return false;
+        }
+
+        var left = TW0001Collector.Unwrap(binary.LeftOperand);
+        var right = TW0001Collector.Unwrap(binary.RightOperand);
+        var other = AccessPath.TryCreate(left, out var l) && l.Equals(path) ? right
+            : AccessPath.TryCreate(right, out var r) && r.Equals(path) ? left
+            : null;
+        if (other is null)
+        {
+            return false;
+        }
+
+        if (AccessPath.TryCreate(other, out var compared))
+        {
+            return AccessPath.TryCreate(value, out var stored) && stored.Equals(compared);
+        }
+
+        return other.ConstantValue.HasValue && value.ConstantValue.HasValue && Equals(other.ConstantValue.Value, value.ConstantValue.Value);
+    }
+}
