@@ -19,6 +19,7 @@ internal static class RuleIds
     public const string LockExcludesNobody = "TW0014";
     public const string CheckThenActOnConcurrentCollection = "TW0015";
     public const string CollectionMutatedConcurrently = "TW0017";
+    public const string ReadBeforeWait = "TW0018";
     public const string ThreadAffineLockHeldAtAwait = "TW0019";
 }
 
