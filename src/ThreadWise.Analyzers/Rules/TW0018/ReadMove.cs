@@ -44,7 +44,7 @@ internal static class ReadMove
         var statements = block.Operations;
         var index = statements.IndexOf(statement);
         var first = index;
-        while (first < statements.Length && WaitedHandles(statements[first], waits) is null)
+        while (first < statements.Length && WaitedHandles(statements[first], model, waits) is null)
         {
             if (!ReadsOnly(statements[first], model, waits))
             {
@@ -56,7 +56,7 @@ internal static class ReadMove
 
         var covered = new List<AccessPath>();
         var last = first;
-        while (last < statements.Length && WaitedHandles(statements[last], waits) is { } handles)
+        while (last < statements.Length && WaitedHandles(statements[last], model, waits) is { } handles)
         {
             covered.AddRange(handles);
             last++;
@@ -89,7 +89,7 @@ internal static class ReadMove
     }
 
     /// <summary>The handles an untimed wait statement waits for (empty for other waits); null when it is not a wait statement.</summary>
-    private static List<AccessPath>? WaitedHandles(IOperation statement, BlockingWaits waits)
+    private static List<AccessPath>? WaitedHandles(IOperation statement, ThreadingModel model, BlockingWaits waits)
     {
         if (statement is not IExpressionStatementOperation { Operation: var expression } || statement.Syntax.Parent is LabeledStatementSyntax)
         {
@@ -103,7 +103,7 @@ internal static class ReadMove
             return new List<AccessPath>();
         }
 
-        return expression is IAwaitOperation || waits.IsWait(expression) ? HandlesOf(expression, waits) : null;
+        return expression is IAwaitOperation || waits.IsWait(expression) ? HandlesOf(expression, model, waits) : null;
     }
 
     /// <summary>
@@ -111,7 +111,7 @@ internal static class ReadMove
     /// <c>task.GetAwaiter().GetResult()</c>, <c>await task</c> (through <c>ConfigureAwait</c>), <c>Task.WaitAll(a, b)</c>,
     /// <c>await Task.WhenAll(a, b)</c>. Empty for waits on anything else (events, semaphores…).
     /// </summary>
-    public static List<AccessPath> HandlesOf(IOperation wait, BlockingWaits waits)
+    public static List<AccessPath> HandlesOf(IOperation wait, ThreadingModel model, BlockingWaits waits)
     {
         var handles = new List<AccessPath>();
         switch (wait)
@@ -123,21 +123,21 @@ internal static class ReadMove
                     awaited = StartApi.Unwrap(configured)!;
                 }
 
-                AddHandles(awaited, handles);
+                AddHandles(awaited, model, handles);
                 break;
             case IInvocationOperation invocation:
-                AddHandles(invocation.Instance is IInvocationOperation getAwaiter && waits.IsGetAwaiter(getAwaiter) ? getAwaiter.Instance : invocation.Instance, handles);
+                AddHandles(invocation.Instance is IInvocationOperation getAwaiter && waits.IsGetAwaiter(getAwaiter) ? getAwaiter.Instance : invocation.Instance, model, handles);
                 if (invocation.Instance is null)
                 {
                     foreach (var argument in invocation.Arguments)
                     {
-                        AddHandles(argument.Value, handles);
+                        AddHandles(argument.Value, model, handles);
                     }
                 }
 
                 break;
             case IPropertyReferenceOperation property:
-                AddHandles(property.Instance, handles);
+                AddHandles(property.Instance, model, handles);
                 break;
         }
 
@@ -145,22 +145,22 @@ internal static class ReadMove
     }
 
     /// <summary>A task or thread path; the elements of <c>WhenAll(a, b)</c> or of a <c>params</c> array.</summary>
-    private static void AddHandles(IOperation? operation, List<AccessPath> handles)
+    private static void AddHandles(IOperation? operation, ThreadingModel model, List<AccessPath> handles)
     {
         operation = StartApi.Unwrap(operation);
         switch (operation)
         {
-            case IInvocationOperation { TargetMethod.Name: "WhenAll" } whenAll:
+            case IInvocationOperation whenAll when model.Tasks.WhenAllMethods.ContainsMethod(whenAll.TargetMethod):
                 foreach (var argument in whenAll.Arguments)
                 {
-                    AddHandles(argument.Value, handles);
+                    AddHandles(argument.Value, model, handles);
                 }
 
                 break;
             case IArrayCreationOperation { Initializer: { } initializer }:
                 foreach (var element in initializer.ElementValues)
                 {
-                    AddHandles(element, handles);
+                    AddHandles(element, model, handles);
                 }
 
                 break;

@@ -216,7 +216,7 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
         /// </summary>
         private ulong AfterWait(IOperation wait, ulong state)
         {
-            var handles = ReadMove.HandlesOf(wait, _waits);
+            var handles = ReadMove.HandlesOf(wait, _model, _waits);
             if (handles.Count == 0)
             {
                 return 0;
