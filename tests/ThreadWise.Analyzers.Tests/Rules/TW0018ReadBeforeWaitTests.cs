@@ -182,6 +182,53 @@ public class TW0018ReadBeforeWaitTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task Reports_MethodGroupBodies_TheCourseShape()
+    {
+        var source = InClass("""
+                private static int s_num;
+                private static void Add()
+                {
+                    for (var i = 0; i < 100_000; i++) s_num++;
+                }
+                private void Fill() => _page = Download("x");
+                void M()
+                {
+                    var p1 = new Thread(Add);
+                    var p2 = new Thread(new ThreadStart(Add));
+                    p1.Start();
+                    p2.Start();
+                    Console.WriteLine([|s_num|]);
+                    ThreadPool.QueueUserWorkItem(_ => Fill());
+                    var t = Task.Run(Fill);
+                    Show([|_page|]);
+                    t.Wait();
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_MethodGroupOnAnotherObject_OrJoined()
+    {
+        var source = InClass("""
+                private int _n;
+                private void Bump() => _n++;
+                void M(C other)
+                {
+                    var t = new Thread(other.Bump);
+                    t.Start();
+                    Console.WriteLine(_n);
+                    t.Join();
+                    var u = new Thread(Bump);
+                    u.Start();
+                    u.Join();
+                    Console.WriteLine(_n);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- negatives: the docs' compliant examples ----------------------------------------------------------------
 
     [Fact]

@@ -10,17 +10,16 @@ using ThreadWise.Analyzers.Model;
 namespace ThreadWise.Analyzers.Rules;
 
 /// <summary>
-/// TW0018: one lambda a body starts on another thread and does not wait for where it starts it: when it starts running
-/// (the launch itself, or the <c>Start()</c> of the thread or cold task it was created into), the handle the starter
-/// can wait on, and the storage its code writes.
+/// TW0018: one lambda (or method of this file, named as a method group on <c>this</c> or static) a body starts on
+/// another thread: when it starts running (the launch itself, or the <c>Start()</c> of the thread or cold task it was
+/// created into), the handle the starter can wait on, and the storage its code writes.
 /// </summary>
 internal sealed class LaunchedWork
 {
-    private LaunchedWork(int index, IOperation launch, IAnonymousFunctionOperation lambda, AccessPath? handle, Dictionary<AccessPath, bool> writes)
+    private LaunchedWork(int index, IOperation launch, AccessPath? handle, Dictionary<AccessPath, bool> writes)
     {
         Index = index;
         Launch = launch;
-        Lambda = lambda;
         Handle = handle;
         Writes = writes;
     }
@@ -31,8 +30,6 @@ internal sealed class LaunchedWork
 
     /// <summary>The launching call or creation (in the starter's graph).</summary>
     public IOperation Launch { get; }
-
-    public IAnonymousFunctionOperation Lambda { get; }
 
     /// <summary>The thread or task variable it was stored in, if any.</summary>
     public AccessPath? Handle { get; }
@@ -57,20 +54,19 @@ internal sealed class LaunchedWork
             {
                 if (kind is LaunchKind.ConcurrentWithItself ||
                     (operation is IInvocationOperation call && model.Tasks.ContinueWithMethods.ContainsMethod(call.TargetMethod)) ||
-                    Unwrap(value) is not IFlowAnonymousFunctionOperation flowLambda ||
-                    graph.GetAnonymousFunctionControlFlowGraph(flowLambda, cancellationToken).OriginalOperation is not IAnonymousFunctionOperation lambda)
+                    Body(graph, Unwrap(value), cancellationToken) is not { } body)
                 {
                     continue;
                 }
 
-                var writes = WritesOf(lambda, model);
+                var writes = WritesOf(body, model);
                 if (writes.Count == 0)
                 {
                     continue;
                 }
 
                 var handle = HandleOf(operation, operations, captures);
-                var work = new LaunchedWork(result.Count, operation, lambda, handle, writes);
+                var work = new LaunchedWork(result.Count, operation, handle, writes);
                 work.StartSyntax = kind == LaunchKind.Once ? operation.Syntax : FindStart(operation, handle, operations, captures, model);
                 if (work.StartSyntax is not null)
                 {
@@ -80,6 +76,25 @@ internal sealed class LaunchedWork
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The code that runs: a lambda's, or the body of a method named as a method group on <c>this</c> (or static) and
+    /// declared in this file (the story stays in one document, which the editor analyzes alone).
+    /// </summary>
+    private static IOperation? Body(ControlFlowGraph graph, IOperation value, CancellationToken cancellationToken)
+    {
+        switch (value)
+        {
+            case IFlowAnonymousFunctionOperation lambda:
+                return graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken).OriginalOperation;
+            case IMethodReferenceOperation { Instance: null or IInstanceReferenceOperation, Method: { MethodKind: MethodKind.Ordinary } method }
+                when method.DeclaringSyntaxReferences.Length == 1 && graph.OriginalOperation.SemanticModel is { } model &&
+                     method.DeclaringSyntaxReferences[0].SyntaxTree == model.SyntaxTree:
+                return model.GetOperation(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), cancellationToken);
+            default:
+                return null;
+        }
     }
 
     /// <summary><c>var t = new Thread(…)</c>, <c>_task = Task.Run(…)</c>: the path the new thread or task is stored in.</summary>
@@ -117,14 +132,14 @@ internal sealed class LaunchedWork
     }
 
     /// <summary>
-    /// The storage the lambda's code (nested lambdas included: they run on its thread or later, never in step with the
+    /// The storage the work's code (nested lambdas included: they run on its thread or later, never in step with the
     /// starter) assigns, updates or passes by <c>ref</c>/<c>out</c>: fields other than <c>[ThreadStatic]</c> ones, and
-    /// locals or parameters declared outside the lambda. The flag says whether every write of it holds a lock.
+    /// locals or parameters declared outside it. The flag says whether every write of it holds a lock.
     /// </summary>
-    private static Dictionary<AccessPath, bool> WritesOf(IAnonymousFunctionOperation lambda, ThreadingModel model)
+    private static Dictionary<AccessPath, bool> WritesOf(IOperation body, ThreadingModel model)
     {
         var writes = new Dictionary<AccessPath, bool>();
-        foreach (var operation in lambda.Body.Descendants())
+        foreach (var operation in body.Descendants())
         {
             var target = operation switch
             {
@@ -133,7 +148,7 @@ internal sealed class LaunchedWork
                 IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
                 _ => null,
             };
-            if (target is IDeclarationExpressionOperation or null || AccessPath.Create(target) is not { } path || !IsShared(path.Root, lambda, model))
+            if (target is IDeclarationExpressionOperation or null || AccessPath.Create(target) is not { } path || !IsShared(path.Root, body, model))
             {
                 continue;
             }
@@ -145,10 +160,10 @@ internal sealed class LaunchedWork
         return writes;
     }
 
-    private static bool IsShared(ISymbol root, IAnonymousFunctionOperation lambda, ThreadingModel model) => root switch
+    private static bool IsShared(ISymbol root, IOperation body, ThreadingModel model) => root switch
     {
         IFieldSymbol field => !field.IsConst && !field.GetAttributes().Any(a => a.AttributeClass.Is(model.Threads.ThreadStaticAttribute)),
-        ILocalSymbol or IParameterSymbol => !root.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == lambda.Syntax.SyntaxTree && lambda.Syntax.Span.Contains(r.Span)),
+        ILocalSymbol or IParameterSymbol => !root.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == body.Syntax.SyntaxTree && body.Syntax.Span.Contains(r.Span)),
         _ => false,
     };
 
