@@ -600,6 +600,27 @@ public class TW0018ReadBeforeWaitTests
     }
 
     [Fact]
+    public Task NoDiagnostic_ProgressShownInADoWhileThatPolls()
+    {
+        var source = InClass("""
+                private bool _finished;
+                void M()
+                {
+                    var t = new Thread(() => { for (var i = 0; i < 100; i++) _progress = i; _finished = true; });
+                    t.Start();
+                    do
+                    {
+                        Console.WriteLine(_progress);
+                        Thread.Sleep(100);
+                    }
+                    while (!_finished);
+                    Console.WriteLine(_progress);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_SpinUntil_And_SemaphoreWait()
     {
         var source = InClass("""

@@ -139,7 +139,7 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
 
                 original ??= Originals(block);
                 var tree = original.TryGetValue(read.Syntax, out var o) ? o : null;
-                if (tree is not null && SharedLock.Holds(tree, _model.Locks) && racing.All(w => w.Writes[path]))
+                if (tree is not null && ((SharedLock.Holds(tree, _model.Locks) && racing.All(w => w.Writes[path])) || InPollingLoop(tree, racing)))
                 {
                     continue;
                 }
@@ -161,6 +161,29 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
                 };
                 context.ReportDiagnostic(Diagnostic.Create(Rule, read.Syntax.GetLocation(), properties, path.Display, what));
             }
+        }
+
+        /// <summary>
+        /// <c>do { Show(_progress); Thread.Sleep(100); } while (!_done);</c>: a read in a loop whose condition polls
+        /// storage the work writes is progress shown while waiting, not a result taken too early.
+        /// </summary>
+        private static bool InPollingLoop(IOperation read, List<LaunchedWork> racing)
+        {
+            for (var current = read.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); current = current.Parent)
+            {
+                var condition = current switch
+                {
+                    IWhileLoopOperation loop => loop.Condition,
+                    IForLoopOperation loop => loop.Condition,
+                    _ => null,
+                };
+                if (condition is not null && condition.DescendantsAndSelf().Any(o => AccessPath.Create(o) is { } path && racing.Any(w => w.Writes.ContainsKey(path))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static Dictionary<SyntaxNode, IOperation> Originals(IOperation block)
