@@ -652,6 +652,97 @@ public class TW0018ReadBeforeWaitTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_JoinInFinally_ReadAfterTheTry()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    var t = new Thread(() => _result = Compute());
+                    try
+                    {
+                        t.Start();
+                        Work();
+                    }
+                    finally
+                    {
+                        t.Join();
+                    }
+                    Console.WriteLine(_result);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_ReadInsideTheTry_BeforeTheFinallyJoins()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    var t = new Thread(() => _result = Compute());
+                    try
+                    {
+                        t.Start();
+                        Console.WriteLine([|_result|]);
+                    }
+                    finally
+                    {
+                        t.Join();
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_CapturedLocalOfAnObject_ChainRead()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    string text = null;
+                    var t = Task.Run(() => text = Download("x"));
+                    Console.WriteLine([|text|].Length);
+                    t.Wait();
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_AwaitOfAnythingEndsEveryWork_AndOwnWritesBeforeTheStart()
+    {
+        var source = InClass("""
+                async Task M()
+                {
+                    var x = 0;
+                    _ = Task.Run(() => x = Compute());
+                    await Task.Delay(10);
+                    Console.WriteLine(x);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task NoDiagnostic_LocalFunctionOrLambdaVariableBodies_NotFollowed()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    var x = 0;
+                    void Body() => x = 1;
+                    var t = new Thread(Body);
+                    t.Start();
+                    Action a = () => x = 2;
+                    Task.Run(a);
+                    Console.WriteLine(x);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- fixes -------------------------------------------------------------------------------------------------------
 
     [Fact]
