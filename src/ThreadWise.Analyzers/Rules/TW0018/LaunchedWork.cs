@@ -82,20 +82,32 @@ internal sealed class LaunchedWork
     /// The code that runs: a lambda's, or the body of a method named as a method group on <c>this</c> (or static) and
     /// declared in this file (the story stays in one document, which the editor analyzes alone).
     /// </summary>
-    private static IOperation? Body(ControlFlowGraph graph, IOperation value, CancellationToken cancellationToken)
+    private static IOperation? Body(ControlFlowGraph graph, IOperation value, CancellationToken cancellationToken) =>
+        value is IFlowAnonymousFunctionOperation lambda
+            ? graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken).OriginalOperation
+            : Body(value, graph.OriginalOperation.SemanticModel, cancellationToken);
+
+    private static IOperation? Body(IOperation value, SemanticModel? model, CancellationToken cancellationToken)
     {
         switch (value)
         {
-            case IFlowAnonymousFunctionOperation lambda:
-                return graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken).OriginalOperation;
+            case IAnonymousFunctionOperation lambda:
+                return lambda;
             case IMethodReferenceOperation { Instance: null or IInstanceReferenceOperation, Method: { MethodKind: MethodKind.Ordinary } method }
-                when method.DeclaringSyntaxReferences.Length == 1 && graph.OriginalOperation.SemanticModel is { } model &&
+                when method.DeclaringSyntaxReferences.Length == 1 && model is not null &&
                      method.DeclaringSyntaxReferences[0].SyntaxTree == model.SyntaxTree:
                 return model.GetOperation(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), cancellationToken);
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// On the operation tree, before any graph is built: a delegate a launching call receives whose code writes
+    /// storage a starter could read.
+    /// </summary>
+    public static bool WritesShared(IOperation launchedValue, ThreadingModel model, CancellationToken cancellationToken) =>
+        Body(Unwrap(launchedValue), launchedValue.SemanticModel, cancellationToken) is { } body && WritesOf(body, model).Count > 0;
 
     /// <summary><c>var t = new Thread(…)</c>, <c>_task = Task.Run(…)</c>: the path the new thread or task is stored in.</summary>
     private static AccessPath? HandleOf(IOperation launch, List<IOperation> operations, FlowCaptures captures)

@@ -61,7 +61,7 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
         foreach (var block in context.OperationBlocks)
         {
             if (OperationTree.Root(block).Kind is not (OperationKind.MethodBody or OperationKind.ConstructorBody or OperationKind.Block) ||
-                !Launches(block, model))
+                !MentionsLaunch(block.Syntax, model) || !Launches(block, model, context.CancellationToken))
             {
                 continue;
             }
@@ -78,13 +78,46 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Cheap first test, before any graph is built: the block hands a lambda to a launching call.</summary>
-    private static bool Launches(IOperation block, ThreadingModel model)
+    /// <summary>
+    /// Cheapest first test, on syntax: the block creates (<c>new Thread(…)</c>, target-typed <c>new(…)</c>) or calls
+    /// (<c>Task.Run(…)</c>) something named like a launching member. A <c>Task</c> return type or <c>await task</c> is no launch.
+    /// </summary>
+    private static bool MentionsLaunch(SyntaxNode syntax, ThreadingModel model)
+    {
+        var names = model.Launches.SyntaxNames;
+        foreach (var node in syntax.DescendantNodes())
+        {
+            switch (node)
+            {
+                case ImplicitObjectCreationExpressionSyntax:
+                    return true;
+                case ObjectCreationExpressionSyntax { Type: var type } when names.Contains(LastName(type)):
+                    return true;
+                case InvocationExpressionSyntax { Expression: var callee } when names.Contains(LastName(callee)):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string LastName(SyntaxNode node) => node switch
+    {
+        MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+        QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+        AliasQualifiedNameSyntax alias => alias.Name.Identifier.ValueText,
+        SimpleNameSyntax name => name.Identifier.ValueText,
+        _ => string.Empty,
+    };
+
+    /// <summary>Cheap second test, before any graph is built: the block hands a launching call a delegate that writes shared storage.</summary>
+    private static bool Launches(IOperation block, ThreadingModel model, System.Threading.CancellationToken cancellationToken)
     {
         foreach (var operation in block.Descendants())
         {
             if (operation is IInvocationOperation or IObjectCreationOperation &&
-                model.Launches.LaunchedDelegateValues(operation).Any(l => l.Kind != LaunchKind.ConcurrentWithItself))
+                !(operation is IInvocationOperation call && model.Tasks.ContinueWithMethods.ContainsMethod(call.TargetMethod)) &&
+                model.Launches.LaunchedDelegateValues(operation).Any(l => l.Kind != LaunchKind.ConcurrentWithItself && LaunchedWork.WritesShared(l.Value, model, cancellationToken)))
             {
                 return true;
             }
