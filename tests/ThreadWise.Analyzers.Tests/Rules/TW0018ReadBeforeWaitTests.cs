@@ -743,6 +743,49 @@ public class TW0018ReadBeforeWaitTests
         return Verify.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public Task NoDiagnostic_ReadInTheCatchOfATryThatWaits()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    var state = 0;
+                    var t = Task.Run(() => { state = 1; throw new InvalidOperationException(); });
+                    try
+                    {
+                        t.Wait();
+                    }
+                    catch (AggregateException)
+                    {
+                        Console.WriteLine(state);
+                    }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_ReadInTheCatchOfATryThatDoesNotWait()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    var state = 0;
+                    var t = Task.Run(() => state = 1);
+                    try
+                    {
+                        Work();
+                    }
+                    catch (Exception)
+                    {
+                        Console.WriteLine([|state|]);
+                    }
+                    t.Wait();
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
     // ---- fixes -------------------------------------------------------------------------------------------------------
 
     [Fact]

@@ -172,7 +172,7 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
 
                 original ??= Originals(block);
                 var tree = original.TryGetValue(read.Syntax, out var o) ? o : null;
-                if (tree is not null && ((SharedLock.Holds(tree, _model.Locks) && racing.All(w => w.Writes[path])) || InPollingLoop(tree, racing)))
+                if (tree is not null && ((SharedLock.Holds(tree, _model.Locks) && racing.All(w => w.Writes[path])) || InPollingLoop(tree, racing) || InHandlerOfAWait(tree)))
                 {
                     continue;
                 }
@@ -211,6 +211,24 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
                     _ => null,
                 };
                 if (condition is not null && condition.DescendantsAndSelf().Any(o => AccessPath.Create(o) is { } path && racing.Any(w => w.Writes.ContainsKey(path))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// <c>try { t.Wait(); } catch { Log(_state); }</c>: a catch or finally whose try waits may run because the wait
+        /// threw (the work is over) or because something before it did; the rule cannot tell which, so it stays silent.
+        /// </summary>
+        private bool InHandlerOfAWait(IOperation read)
+        {
+            IOperation child = read;
+            for (var current = read.Parent; current is not null and not (IAnonymousFunctionOperation or ILocalFunctionOperation); child = current, current = current.Parent)
+            {
+                if (current is ITryOperation @try && child != @try.Body && @try.Body.DescendantsAndSelf().Any(_waits.IsWait))
                 {
                     return true;
                 }
