@@ -20,6 +20,7 @@ internal static class RuleIds
     public const string CheckThenActOnConcurrentCollection = "TW0015";
     public const string CheckThenActOnSharedState = "TW0016";
     public const string CollectionMutatedConcurrently = "TW0017";
+    public const string ReadBeforeWait = "TW0018";
     public const string ThreadAffineLockHeldAtAwait = "TW0019";
 }
 

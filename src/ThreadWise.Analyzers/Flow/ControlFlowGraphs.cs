@@ -88,6 +88,37 @@ internal static class ControlFlowGraphs
         }
     }
 
+    /// <summary>
+    /// <paramref name="operation"/> and the operations under it, children before parents: the order their effects
+    /// happen (<c>t.Join()</c> reads <c>t</c>, then joins; <c>await Task.Run(…)</c> launches, then waits). Lambdas are opaque.
+    /// </summary>
+    public static IEnumerable<IOperation> SelfAndDescendantsPostOrder(IOperation operation)
+    {
+        var stack = new Stack<(IOperation Operation, bool Expanded)>();
+        stack.Push((operation, false));
+        while (stack.Count > 0)
+        {
+            var (current, expanded) = stack.Pop();
+            if (expanded || current is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                yield return current;
+                continue;
+            }
+
+            stack.Push((current, true));
+            var children = new List<IOperation>();
+            foreach (var child in current.ChildOperations)
+            {
+                children.Add(child);
+            }
+
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                stack.Push((children[i], false));
+            }
+        }
+    }
+
     /// <summary>The anonymous functions created directly in <paramref name="graph"/> (not in nested ones).</summary>
     public static IEnumerable<IFlowAnonymousFunctionOperation> AnonymousFunctions(ControlFlowGraph graph)
     {

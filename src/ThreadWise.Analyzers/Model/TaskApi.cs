@@ -18,6 +18,7 @@ internal sealed class TaskApi
         WaitAllMethods = SymbolSets.Methods(Task, "WaitAll", "WaitAny");
         WhenAllMethods = SymbolSets.Methods(Task, "WhenAll", "WhenAny");
         Result = SymbolSets.Property(TaskOfT, "Result");
+        ContinueWithMethods = SymbolSets.Union(SymbolSets.Methods(Task, "ContinueWith"), SymbolSets.Methods(TaskOfT, "ContinueWith"));
     }
 
     public INamedTypeSymbol? Task { get; }
@@ -41,6 +42,9 @@ internal sealed class TaskApi
 
     /// <summary>Static <c>Task.WhenAll</c>/<c>WhenAny</c>.</summary>
     public ImmutableHashSet<IMethodSymbol> WhenAllMethods { get; }
+
+    /// <summary><c>ContinueWith</c> of <c>Task</c> and <c>Task&lt;T&gt;</c>: the body runs after the antecedent.</summary>
+    public ImmutableHashSet<IMethodSymbol> ContinueWithMethods { get; }
 
     /// <summary><c>Task&lt;T&gt;.Result</c> (on the generic definition).</summary>
     public IPropertySymbol? Result { get; }

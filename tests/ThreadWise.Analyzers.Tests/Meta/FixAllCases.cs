@@ -1367,5 +1367,71 @@ internal static class FixAllCases
                 }
                 """,
             }),
+        ["TW0018.MoveAfterWait"] = new(
+            "TW0018",
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Counter
+            {
+                private readonly object _gate = new object();
+                private int _num;
+
+                public void Run()
+                {
+                    var p1 = new Thread(() => { lock (_gate) _num++; });
+                    var p2 = new Thread(() => { lock (_gate) _num++; });
+                    p1.Start();
+                    p2.Start();
+                    // the course prints it here
+                    Console.WriteLine(_num);
+                    p1.Join();
+                    p2.Join();
+                }
+
+                public async Task<int> LoadAsync()
+                {
+                    var length = 0;
+                    var task = Task.Run(() => length = "page".Length);
+                    var seen = length; // too early
+                    await task;
+                    return seen;
+                }
+            }
+            """,
+            """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Counter
+            {
+                private readonly object _gate = new object();
+                private int _num;
+
+                public void Run()
+                {
+                    var p1 = new Thread(() => { lock (_gate) _num++; });
+                    var p2 = new Thread(() => { lock (_gate) _num++; });
+                    p1.Start();
+                    p2.Start();
+                    p1.Join();
+                    p2.Join();
+                    // the course prints it here
+                    Console.WriteLine(_num);
+                }
+
+                public async Task<int> LoadAsync()
+                {
+                    var length = 0;
+                    var task = Task.Run(() => length = "page".Length);
+                    await task;
+                    var seen = length; // too early
+                    return seen;
+                }
+            }
+            """),
     };
 }

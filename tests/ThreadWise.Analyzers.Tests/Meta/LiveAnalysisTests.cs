@@ -320,6 +320,23 @@ public class LiveAnalysisTests
             }
             """
         },
+        {
+            "TW0018",
+            """
+            using System.Threading;
+            class C
+            {
+                void M()
+                {
+                    var total = 0;
+                    var worker = new Thread(() => total = 42);
+                    worker.Start();
+                    System.Console.WriteLine(total);
+                    worker.Join();
+                }
+            }
+            """
+        },
     };
 
     [Theory]
