@@ -51,7 +51,7 @@ internal sealed class CompletionFlow
         _semanticModel = semanticModel;
         _universe = universe;
         _elsewhere = elsewhere;
-        _captures = new FlowCaptures(graph);
+        _captures = FlowCaptures.Of(graph);
         _blockOperations = new IOperation[graph.Blocks.Length][];
     }
 
@@ -124,7 +124,7 @@ internal sealed class CompletionFlow
     {
         explicitly = ImmutableHashSet<AccessPath>.Empty;
         var may = ImmutableHashSet<AccessPath>.Empty;
-        var captures = new FlowCaptures(graph);
+        var captures = FlowCaptures.Of(graph);
         foreach (var block in graph.Blocks)
         {
             foreach (var statement in ControlFlowGraphs.OperationsOf(block))

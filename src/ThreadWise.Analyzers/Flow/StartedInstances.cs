@@ -387,7 +387,7 @@ internal static class StartedInstances
 
         private GraphFacts(ControlFlowGraph graph)
         {
-            Captures = new FlowCaptures(graph);
+            Captures = FlowCaptures.Of(graph);
             _operations = new IOperation[graph.Blocks.Length][];
             Graph = graph;
         }

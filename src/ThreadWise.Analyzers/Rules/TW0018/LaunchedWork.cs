@@ -46,7 +46,7 @@ internal sealed class LaunchedWork
     public static List<LaunchedWork> Find(ControlFlowGraph graph, ThreadingModel model, CancellationToken cancellationToken)
     {
         var result = new List<LaunchedWork>();
-        var captures = new FlowCaptures(graph);
+        var captures = FlowCaptures.Of(graph);
         var operations = graph.Blocks.SelectMany(ControlFlowGraphs.OperationsOf).SelectMany(ControlFlowGraphs.SelfAndDescendantsInOrder).ToList();
         foreach (var operation in operations)
         {
