@@ -125,8 +125,11 @@ internal sealed class HeldLockPaths
             else if (operations[index] is IFlowCaptureOperation { Id: var id } capture &&
                      IsResultOf(capture.Value, invocation, facts, out var negatedCapture) && !negatedCapture)
             {
-                // switch (Monitor.TryEnter(o)) { case true: … }: the cases test the captured result.
+                // switch (Monitor.TryEnter(o)) { case true: … }: the cases test the captured result. And
+                // `var taken = async ? await s.WaitAsync(t) : s.Wait(t);`: each branch captures its result, then the
+                // capture is stored in a local that the code tests (`if (!taken) throw …`): that local is the flag.
                 captureFlag = id;
+                flag = LocalAssignedOnlyFrom(graph, id);
             }
             else
             {
@@ -570,6 +573,84 @@ internal sealed class HeldLockPaths
 
         return value is IDefaultValueOperation ||
                (value.ConstantValue is { HasValue: true } constant && (constant.Value is null || constant.Value is false));
+    }
+
+    /// <summary>
+    /// The local that <paramref name="capture"/> is stored into, when that is the only write of the local in the body
+    /// (so the local is true exactly when the captured try-acquire succeeded); null otherwise.
+    /// </summary>
+    private static AccessPath? LocalAssignedOnlyFrom(ControlFlowGraph graph, CaptureId capture)
+    {
+        ILocalSymbol? local = null;
+        ILocalReferenceOperation? target = null;
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            {
+                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+                {
+                    if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned, Value: var value } &&
+                        Unwrap(value) is IFlowCaptureReferenceOperation reference && reference.Id.Equals(capture))
+                    {
+                        if (local is not null)
+                        {
+                            return null;
+                        }
+
+                        local = assigned.Local;
+                        target = assigned;
+                    }
+                }
+            }
+        }
+
+        if (local is null || target is null)
+        {
+            return null;
+        }
+
+        // Any other write (assignment, ++, compound, ref/out, deconstruction, a lambda) makes it not a pure flag.
+        foreach (var block in graph.Blocks)
+        {
+            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            {
+                foreach (var operation in statement.DescendantsAndSelf())
+                {
+                    if (operation is ILocalReferenceOperation use && use != target &&
+                        SymbolEqualityComparer.Default.Equals(use.Local, local) && IsWritten(use))
+                    {
+                        return null;
+                    }
+
+                    if (operation is IFlowAnonymousFunctionOperation)
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+
+        return AccessPath.Create(target);
+
+        static IOperation Unwrap(IOperation operation)
+        {
+            while (operation is IConversionOperation { IsImplicit: true } conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        static bool IsWritten(ILocalReferenceOperation use) => use.Parent switch
+        {
+            ISimpleAssignmentOperation assignment => assignment.Target == use,
+            ICompoundAssignmentOperation compound => compound.Target == use,
+            IIncrementOrDecrementOperation => true,
+            IArgumentOperation { Parameter.RefKind: not RefKind.None } => true,
+            ITupleOperation or IDeconstructionAssignmentOperation => true,
+            _ => false,
+        };
     }
 
     /// <summary>

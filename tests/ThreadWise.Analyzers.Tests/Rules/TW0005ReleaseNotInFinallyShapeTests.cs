@@ -20,6 +20,123 @@ public class TW0005ReleaseNotInFinallyShapeTests
     private static string Throw(int line) => $"the throw at line {line} leaves it held";
 
     [Theory]
+    [InlineData("if (!hasSemaphore) throw new TimeoutException();")]
+    [InlineData("if (!hasSemaphore) { Log(); return; }")]
+    public Task NoDiagnostic_SyncOrAsyncTryAcquireIntoAFlag_TestedBeforeTheTry(string test)
+    {
+        // Npgsql's dual sync/async path: `async ? await s.WaitAsync(t) : s.Wait(t)` stores either result in one flag.
+        var source = $$"""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class DataSource
+            {
+                private readonly SemaphoreSlim _setup = new SemaphoreSlim(1, 1);
+
+                public async Task Bootstrap(bool async, TimeSpan timeout, CancellationToken ct)
+                {
+                    var hasSemaphore = async
+                        ? await _setup.WaitAsync(timeout, ct).ConfigureAwait(false)
+                        : _setup.Wait(timeout, ct);
+
+                    {{test}}
+
+                    try
+                    {
+                        Load();
+                    }
+                    finally
+                    {
+                        _setup.Release();
+                    }
+                }
+
+                private static void Load() { }
+
+                private static void Log() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Diagnostic_SyncOrAsyncTryAcquireIntoAFlag_WorkBeforeTheTry()
+    {
+        // The same flag, but a call that can throw runs while the semaphore is held and before the try.
+        const string source = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class DataSource
+            {
+                private readonly SemaphoreSlim _setup = new SemaphoreSlim(1, 1);
+
+                public async Task Bootstrap(bool async, TimeSpan timeout, CancellationToken ct)
+                {
+                    var hasSemaphore = async
+                        ? await {|TW0005:_setup.WaitAsync(timeout, ct)|}.ConfigureAwait(false)
+                        : {|TW0005:_setup.Wait(timeout, ct)|};
+
+                    if (!hasSemaphore) throw new TimeoutException();
+
+                    Load();
+                    try
+                    {
+                        Load();
+                    }
+                    finally
+                    {
+                        _setup.Release();
+                    }
+                }
+
+                private static void Load() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Diagnostic_SyncOrAsyncTryAcquireIntoAFlag_FlagReassigned()
+    {
+        // A flag written again is no longer the acquire's result: the throw may leave the semaphore held.
+        const string source = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class DataSource
+            {
+                private readonly SemaphoreSlim _setup = new SemaphoreSlim(1, 1);
+
+                public async Task Bootstrap(bool async, bool force, TimeSpan timeout, CancellationToken ct)
+                {
+                    var hasSemaphore = async
+                        ? await {|TW0005:_setup.WaitAsync(timeout, ct)|}.ConfigureAwait(false)
+                        : {|TW0005:_setup.Wait(timeout, ct)|};
+                    if (force) hasSemaphore = false;
+
+                    if (!hasSemaphore) throw new TimeoutException();
+
+                    try
+                    {
+                        Load();
+                    }
+                    finally
+                    {
+                        _setup.Release();
+                    }
+                }
+
+                private static void Load() { }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Theory]
     [InlineData("EnterReadLock", "IsReadLockHeld", "ExitReadLock")]
     [InlineData("EnterWriteLock", "IsWriteLockHeld", "ExitWriteLock")]
     [InlineData("EnterUpgradeableReadLock", "IsUpgradeableReadLockHeld", "ExitUpgradeableReadLock")]
