@@ -156,10 +156,10 @@ internal sealed class HeldLockConditions
                 whenHeld = true;
                 return true;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
-                var (captured, constant) = Unwrap(binary.LeftOperand) is IFlowCaptureReferenceOperation
+                var (captured, constant) = OperationTree.WithoutImplicitConversions(binary.LeftOperand) is IFlowCaptureReferenceOperation
                     ? (binary.LeftOperand, binary.RightOperand)
                     : (binary.RightOperand, binary.LeftOperand);
-                if (Unwrap(captured) is IFlowCaptureReferenceOperation r && r.Id.Equals(flag) && constant.ConstantValue is { HasValue: true, Value: bool constantValue })
+                if (OperationTree.WithoutImplicitConversions(captured) is IFlowCaptureReferenceOperation r && r.Id.Equals(flag) && constant.ConstantValue is { HasValue: true, Value: bool constantValue })
                 {
                     whenHeld = constantValue == (binary.OperatorKind == BinaryOperatorKind.Equals);
                     return true;
@@ -167,7 +167,7 @@ internal sealed class HeldLockConditions
 
                 return false;
             case IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: bool expected } } } isPattern
-                when Unwrap(isPattern.Value) is IFlowCaptureReferenceOperation tested && tested.Id.Equals(flag):
+                when OperationTree.WithoutImplicitConversions(isPattern.Value) is IFlowCaptureReferenceOperation tested && tested.Id.Equals(flag):
                 whenHeld = expected;
                 return true;
             default:
@@ -202,8 +202,8 @@ internal sealed class HeldLockConditions
         }
 
         var swapped = false;
-        var left = Unwrap(binary.LeftOperand);
-        var right = Unwrap(binary.RightOperand);
+        var left = OperationTree.WithoutImplicitConversions(binary.LeftOperand);
+        var right = OperationTree.WithoutImplicitConversions(binary.RightOperand);
         if (left is not ILocalReferenceOperation)
         {
             (left, right) = (right, left);
@@ -247,7 +247,7 @@ internal sealed class HeldLockConditions
                 var tested = IsNull(binary.RightOperand) ? binary.LeftOperand : IsNull(binary.LeftOperand) ? binary.RightOperand : null;
                 isNullTest = true;
                 negated ^= binary.OperatorKind == BinaryOperatorKind.Equals;
-                return tested is not null && AccessPath.TryCreate(Unwrap(tested), out path);
+                return tested is not null && AccessPath.TryCreate(OperationTree.WithoutImplicitConversions(tested), out path);
             case IIsPatternOperation { Pattern: var pattern } isPattern:
                 if (pattern is INegatedPatternOperation { Pattern: var inner })
                 {
@@ -264,26 +264,16 @@ internal sealed class HeldLockConditions
                 {
                     // x is { }: the opposite of x is null.
                     negated = !negated;
-                    return AccessPath.TryCreate(Unwrap(isPattern.Value), out path);
+                    return AccessPath.TryCreate(OperationTree.WithoutImplicitConversions(isPattern.Value), out path);
                 }
 
                 return pattern is IConstantPatternOperation constant && IsNull(constant.Value) &&
-                       AccessPath.TryCreate(Unwrap(isPattern.Value), out path);
+                       AccessPath.TryCreate(OperationTree.WithoutImplicitConversions(isPattern.Value), out path);
             default:
                 return condition?.Type?.SpecialType == SpecialType.System_Boolean && AccessPath.TryCreate(condition, out path);
         }
     }
 
     private static bool IsNull(IOperation operation) =>
-        Unwrap(operation).ConstantValue is { HasValue: true, Value: null } && Unwrap(operation).Type?.IsValueType != true;
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
+        OperationTree.WithoutImplicitConversions(operation).ConstantValue is { HasValue: true, Value: null } && OperationTree.WithoutImplicitConversions(operation).Type?.IsValueType != true;
 }

@@ -566,11 +566,7 @@ internal sealed class HeldLockPaths
 
     private static bool IsFailureValue(IOperation value)
     {
-        while (value is IConversionOperation { IsImplicit: true } conversion)
-        {
-            value = conversion.Operand;
-        }
-
+        value = OperationTree.WithoutImplicitConversions(value);
         return value is IDefaultValueOperation ||
                (value.ConstantValue is { HasValue: true } constant && (constant.Value is null || constant.Value is false));
     }
@@ -590,7 +586,7 @@ internal sealed class HeldLockPaths
                 foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
                 {
                     if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned, Value: var value } &&
-                        Unwrap(value) is IFlowCaptureReferenceOperation reference && reference.Id.Equals(capture))
+                        OperationTree.WithoutImplicitConversions(value) is IFlowCaptureReferenceOperation reference && reference.Id.Equals(capture))
                     {
                         if (local is not null)
                         {
@@ -631,16 +627,6 @@ internal sealed class HeldLockPaths
         }
 
         return AccessPath.Create(target);
-
-        static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation { IsImplicit: true } conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
-        }
 
         static bool IsWritten(ILocalReferenceOperation use) => use.Parent switch
         {

@@ -30,4 +30,37 @@ internal static class OperationTree
 
         return operation;
     }
+
+    /// <summary><paramref name="operation"/> without the implicit conversions around it.</summary>
+    public static IOperation WithoutImplicitConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation { IsImplicit: true } conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The method or lambda a delegate argument stands for: conversions, parentheses and delegate creations looked through.</summary>
+    public static IOperation DelegateTarget(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    break;
+                case IDelegateCreationOperation creation:
+                    operation = creation.Target;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    break;
+                default:
+                    return operation;
+            }
+        }
+    }
 }

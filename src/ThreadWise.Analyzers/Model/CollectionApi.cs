@@ -134,7 +134,7 @@ internal sealed class CollectionApi
                 collection = count;
                 return true;
             case IInvocationOperation { Arguments.Length: 1 } any when _any.ContainsMethod(any.TargetMethod) && IsThreadSafe(any.Arguments[0].Value):
-                collection = Strip(any.Arguments[0].Value);
+                collection = StartApi.Unwrap(any.Arguments[0].Value)!;
                 return true;
             case IInvocationOperation { Instance: { } instance, Arguments.Length: >= 1 } check when _keyChecks.ContainsMethod(check.TargetMethod):
                 collection = instance;
@@ -175,7 +175,7 @@ internal sealed class CollectionApi
     /// <summary>The storage the collection lives in; a channel's <c>Reader</c> counts as part of the path.</summary>
     public AccessPath? PathOf(IOperation collection)
     {
-        collection = Strip(collection);
+        collection = StartApi.Unwrap(collection)!;
         if (collection is IPropertyReferenceOperation { Instance: { } channel } reader &&
             SymbolEqualityComparer.Default.Equals(reader.Property.OriginalDefinition, _channelReader) &&
             AccessPath.Create(channel) is { } channelPath)
@@ -189,9 +189,9 @@ internal sealed class CollectionApi
     private bool ComparesCountWithZero(IBinaryOperation binary, out IOperation collection)
     {
         collection = null!;
-        var (countSide, constant, countOnLeft) = Strip(binary.LeftOperand) is IPropertyReferenceOperation { Instance: not null } left && _count.Contains(left.Property.OriginalDefinition)
+        var (countSide, constant, countOnLeft) = StartApi.Unwrap(binary.LeftOperand)! is IPropertyReferenceOperation { Instance: not null } left && _count.Contains(left.Property.OriginalDefinition)
             ? (left, binary.RightOperand.ConstantValue, true)
-            : Strip(binary.RightOperand) is IPropertyReferenceOperation { Instance: not null } right && _count.Contains(right.Property.OriginalDefinition)
+            : StartApi.Unwrap(binary.RightOperand)! is IPropertyReferenceOperation { Instance: not null } right && _count.Contains(right.Property.OriginalDefinition)
                 ? (right, binary.LeftOperand.ConstantValue, false)
                 : ((IPropertyReferenceOperation?)null, default(Optional<object?>), false);
         if (countSide is null || !constant.HasValue || constant.Value is not int bound)
@@ -218,7 +218,7 @@ internal sealed class CollectionApi
 
     private bool IsThreadSafe(IOperation source)
     {
-        var type = Strip(source).Type?.OriginalDefinition;
+        var type = StartApi.Unwrap(source)!.Type?.OriginalDefinition;
         return type is not null && (_isEmpty.Any(p => type.Is(p.ContainingType)) || _count.Any(p => type.Is(p.ContainingType)));
     }
 
@@ -242,16 +242,6 @@ internal sealed class CollectionApi
         }
 
         return false;
-    }
-
-    private static IOperation Strip(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
-
-        return operation;
     }
 
     private static ImmutableHashSet<IMethodSymbol> Only(ImmutableHashSet<IMethodSymbol> methods, int parameterCount) =>

@@ -163,7 +163,7 @@ internal sealed class LaunchApi
                 yield return (argument.Value, kind);
             }
             else if (argument.Parameter?.Type is IArrayTypeSymbol { ElementType.TypeKind: TypeKind.Delegate } &&
-                     StripImplicit(argument.Value) is IArrayCreationOperation { Initializer: { } initializer })
+                     StartApi.Unwrap(argument.Value)! is IArrayCreationOperation { Initializer: { } initializer })
             {
                 foreach (var element in initializer.ElementValues)
                 {
@@ -184,15 +184,5 @@ internal sealed class LaunchApi
         };
         kind = default;
         return method is not null && !arguments.IsDefaultOrEmpty && TryGetLaunch(method, out kind);
-    }
-
-    private static IOperation StripImplicit(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
-
-        return operation;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Flow;
 
 namespace ThreadWise.Analyzers.Model;
 
@@ -37,11 +38,11 @@ internal static class LocalCompletables
         {
             switch (operation)
             {
-                case IVariableDeclaratorOperation { Initializer.Value: var value, Symbol: var local } when IsCreation(Strip(value), api):
+                case IVariableDeclaratorOperation { Initializer.Value: var value, Symbol: var local } when IsCreation(OperationTree.WithoutImplicitConversions(value), api):
                     created.Add(local);
                     break;
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
-                    if (IsCreation(Strip(assignment.Value), api))
+                    if (IsCreation(OperationTree.WithoutImplicitConversions(assignment.Value), api))
                     {
                         created.Add(target.Local);
                     }
@@ -160,15 +161,5 @@ internal static class LocalCompletables
             IAnonymousObjectCreationOperation => true,
             _ => false,
         };
-    }
-
-    private static IOperation Strip(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using ThreadWise.Analyzers.Flow;
 
 namespace ThreadWise.Analyzers.Model;
 
@@ -104,7 +105,7 @@ internal sealed class QuietConstructors
 
                 if (current is IInvocationOperation { TargetMethod: { Name: "ThrowIfNull", ContainingType: var thrower } } guard &&
                     thrower.Is(_argumentNullException) && guard.Arguments.Length > 0 &&
-                    Unwrap(guard.Arguments[0].Value) is IParameterReferenceOperation checkedParameter)
+                    OperationTree.WithoutImplicitConversions(guard.Arguments[0].Value) is IParameterReferenceOperation checkedParameter)
                 {
                     guarded.Add(checkedParameter.Parameter);
                     continue;
@@ -142,7 +143,7 @@ internal sealed class QuietConstructors
 
         return parent switch
         {
-            ICoalesceOperation coalesce when coalesce.WhenNull == throwOperation && Unwrap(coalesce.Value) is IParameterReferenceOperation p => p.Parameter,
+            ICoalesceOperation coalesce when coalesce.WhenNull == throwOperation && OperationTree.WithoutImplicitConversions(coalesce.Value) is IParameterReferenceOperation p => p.Parameter,
             IConditionalOperation { WhenFalse: null } conditional when conditional.WhenTrue == throwOperation && NullTested(conditional.Condition) is { } p => p,
             _ => null,
         };
@@ -150,8 +151,8 @@ internal sealed class QuietConstructors
 
     private static IParameterSymbol? NullTested(IOperation condition) => condition switch
     {
-        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary when IsNullLiteral(binary.RightOperand) && Unwrap(binary.LeftOperand) is IParameterReferenceOperation p => p.Parameter,
-        IIsPatternOperation { Pattern: IConstantPatternOperation constant } isPattern when IsNullLiteral(constant.Value) && Unwrap(isPattern.Value) is IParameterReferenceOperation p => p.Parameter,
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary when IsNullLiteral(binary.RightOperand) && OperationTree.WithoutImplicitConversions(binary.LeftOperand) is IParameterReferenceOperation p => p.Parameter,
+        IIsPatternOperation { Pattern: IConstantPatternOperation constant } isPattern when IsNullLiteral(constant.Value) && OperationTree.WithoutImplicitConversions(isPattern.Value) is IParameterReferenceOperation p => p.Parameter,
         _ => null,
     };
 
@@ -171,7 +172,7 @@ internal sealed class QuietConstructors
     /// <summary><c>this</c>, a new object or a delegate, or a parameter or local that a statement before the creation tested for null and left on.</summary>
     private static bool IsKnownNotNull(IOperation value, IOperation creation)
     {
-        value = Unwrap(value);
+        value = OperationTree.WithoutImplicitConversions(value);
         if (value is IInstanceReferenceOperation or IObjectCreationOperation or IDelegateCreationOperation or IAnonymousFunctionOperation)
         {
             return true;
@@ -205,7 +206,7 @@ internal sealed class QuietConstructors
             if ((operation is IConditionalOperation { WhenFalse: null, WhenTrue: var exit } conditional && LeavesBody(exit) &&
                  NullTestedSymbol(conditional.Condition) is { } tested && SymbolEqualityComparer.Default.Equals(tested, symbol)) ||
                 (operation is IInvocationOperation { TargetMethod.Name: "ThrowIfNull" } check && check.Arguments.Length > 0 &&
-                 Unwrap(check.Arguments[0].Value) is var checkedValue && ReferencedSymbol(checkedValue) is { } checkedSymbol &&
+                 OperationTree.WithoutImplicitConversions(check.Arguments[0].Value) is var checkedValue && ReferencedSymbol(checkedValue) is { } checkedSymbol &&
                  SymbolEqualityComparer.Default.Equals(checkedSymbol, symbol)))
             {
                 return true;
@@ -227,9 +228,9 @@ internal sealed class QuietConstructors
 
     private static ISymbol? NullTestedSymbol(IOperation condition) => condition switch
     {
-        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary when IsNullLiteral(binary.RightOperand) => ReferencedSymbol(Unwrap(binary.LeftOperand)),
-        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary when IsNullLiteral(binary.LeftOperand) => ReferencedSymbol(Unwrap(binary.RightOperand)),
-        IIsPatternOperation { Pattern: IConstantPatternOperation constant } isPattern when IsNullLiteral(constant.Value) => ReferencedSymbol(Unwrap(isPattern.Value)),
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary when IsNullLiteral(binary.RightOperand) => ReferencedSymbol(OperationTree.WithoutImplicitConversions(binary.LeftOperand)),
+        IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } binary when IsNullLiteral(binary.LeftOperand) => ReferencedSymbol(OperationTree.WithoutImplicitConversions(binary.RightOperand)),
+        IIsPatternOperation { Pattern: IConstantPatternOperation constant } isPattern when IsNullLiteral(constant.Value) => ReferencedSymbol(OperationTree.WithoutImplicitConversions(isPattern.Value)),
         _ => null,
     };
 
@@ -240,15 +241,5 @@ internal sealed class QuietConstructors
         _ => null,
     };
 
-    private static bool IsNullLiteral(IOperation operation) => Unwrap(operation).ConstantValue is { HasValue: true, Value: null };
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (operation is IConversionOperation { IsImplicit: true } conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
+    private static bool IsNullLiteral(IOperation operation) => OperationTree.WithoutImplicitConversions(operation).ConstantValue is { HasValue: true, Value: null };
 }

@@ -60,7 +60,7 @@ public sealed class TW0012LoopVariableCapturedByThreadAnalyzer : DiagnosticAnaly
 
         foreach (var (value, _) in model.Launches.LaunchedDelegateValues(launch))
         {
-            if (Unwrap(value) is not IAnonymousFunctionOperation lambda)
+            if (OperationTree.DelegateTarget(value) is not IAnonymousFunctionOperation lambda)
             {
                 continue;
             }
@@ -221,27 +221,6 @@ public sealed class TW0012LoopVariableCapturedByThreadAnalyzer : DiagnosticAnaly
             IArgumentOperation argument => argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
             _ => false,
         };
-    }
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IDelegateCreationOperation creation:
-                    operation = creation.Target;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
     }
 
     private static string LaunchName(IOperation launch) => launch switch

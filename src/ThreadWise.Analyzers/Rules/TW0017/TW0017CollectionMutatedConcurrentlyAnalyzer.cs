@@ -52,7 +52,7 @@ public sealed class TW0017CollectionMutatedConcurrentlyAnalyzer : DiagnosticAnal
     {
         var launch = context.Operation;
         var launched = model.Launches.LaunchedDelegateValues(launch)
-            .Select(l => (Lambda: Unwrap(l.Value) as IAnonymousFunctionOperation, l.Kind))
+            .Select(l => (Lambda: OperationTree.DelegateTarget(l.Value) as IAnonymousFunctionOperation, l.Kind))
             .Where(l => l.Lambda is not null)
             .ToList();
         if (launched.Count == 0)
@@ -153,7 +153,7 @@ public sealed class TW0017CollectionMutatedConcurrentlyAnalyzer : DiagnosticAnal
     {
         if (context.Operation is not IEventAssignmentOperation { Adds: true, EventReference: IEventReferenceOperation reference, HandlerValue: { } handler } ||
             !SymbolEqualityComparer.Default.Equals(reference.Event.OriginalDefinition, model.Launches.TimersTimerElapsed) ||
-            Unwrap(handler) is not IAnonymousFunctionOperation lambda)
+            OperationTree.DelegateTarget(handler) is not IAnonymousFunctionOperation lambda)
         {
             return;
         }
@@ -280,27 +280,6 @@ public sealed class TW0017CollectionMutatedConcurrentlyAnalyzer : DiagnosticAnal
         var what = mutation is IInvocationOperation call ? call.TargetMethod.Name : "this[] =";
         var type = collection.Type is INamedTypeSymbol named ? named.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) : "collection";
         context.ReportDiagnostic(Diagnostic.Create(Rule, mutation.Syntax.GetLocation(), what, type, path.Display, story));
-    }
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IDelegateCreationOperation creation:
-                    operation = creation.Target;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
     }
 
     private static string LaunchName(IOperation launch) => launch switch

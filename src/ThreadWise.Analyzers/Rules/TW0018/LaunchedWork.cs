@@ -54,7 +54,7 @@ internal sealed class LaunchedWork
             {
                 if (kind is LaunchKind.ConcurrentWithItself ||
                     (operation is IInvocationOperation call && model.Tasks.ContinueWithMethods.ContainsMethod(call.TargetMethod)) ||
-                    Body(graph, Unwrap(value), cancellationToken) is not { } body)
+                    Body(graph, OperationTree.DelegateTarget(value), cancellationToken) is not { } body)
                 {
                     continue;
                 }
@@ -107,7 +107,7 @@ internal sealed class LaunchedWork
     /// storage a starter could read.
     /// </summary>
     public static bool WritesShared(IOperation launchedValue, ThreadingModel model, CancellationToken cancellationToken) =>
-        Body(Unwrap(launchedValue), launchedValue.SemanticModel, cancellationToken) is { } body && WritesOf(body, model).Count > 0;
+        Body(OperationTree.DelegateTarget(launchedValue), launchedValue.SemanticModel, cancellationToken) is { } body && WritesOf(body, model).Count > 0;
 
     /// <summary><c>var t = new Thread(…)</c>, <c>_task = Task.Run(…)</c>: the path the new thread or task is stored in.</summary>
     private static AccessPath? HandleOf(IOperation launch, List<IOperation> operations, FlowCaptures captures)
@@ -178,25 +178,4 @@ internal sealed class LaunchedWork
         ILocalSymbol or IParameterSymbol => !root.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == body.Syntax.SyntaxTree && body.Syntax.Span.Contains(r.Span)),
         _ => false,
     };
-
-    private static IOperation Unwrap(IOperation operation)
-    {
-        while (true)
-        {
-            switch (operation)
-            {
-                case IConversionOperation conversion:
-                    operation = conversion.Operand;
-                    break;
-                case IDelegateCreationOperation creation:
-                    operation = creation.Target;
-                    break;
-                case IParenthesizedOperation parenthesized:
-                    operation = parenthesized.Operand;
-                    break;
-                default:
-                    return operation;
-            }
-        }
-    }
 }
