@@ -29,8 +29,7 @@ internal sealed class CompletionFlow
     private readonly Dictionary<int, HashSet<int>> _reachable = new();
     private readonly FlowCaptures _captures;
 
-    // The fixed point visits a block several times: its operations in order and what each call does are computed once.
-    private readonly IOperation[]?[] _blockOperations;
+    // The fixed point visits a block several times: what each call may complete is computed once.
     private readonly Dictionary<IInvocationOperation, ImmutableHashSet<AccessPath>> _mayCompleteByCall = new();
 
     public CompletionFlow(
@@ -52,24 +51,6 @@ internal sealed class CompletionFlow
         _universe = universe;
         _elsewhere = elsewhere;
         _captures = FlowCaptures.Of(graph);
-        _blockOperations = new IOperation[graph.Blocks.Length][];
-    }
-
-    /// <summary>The operations of <paramref name="block"/> in execution order (<see cref="ControlFlowGraphs.SelfAndDescendantsInOrder"/>), memoized.</summary>
-    private IOperation[] OperationsInOrder(BasicBlock block)
-    {
-        if (_blockOperations[block.Ordinal] is { } known)
-        {
-            return known;
-        }
-
-        var operations = new List<IOperation>();
-        foreach (var statement in ControlFlowGraphs.OperationsOf(block))
-        {
-            operations.AddRange(ControlFlowGraphs.SelfAndDescendantsInOrder(statement));
-        }
-
-        return _blockOperations[block.Ordinal] = operations.ToArray();
     }
 
     private readonly struct Site
@@ -169,7 +150,7 @@ internal sealed class CompletionFlow
 
     private State Transfer(BasicBlock block, State state, Action<Diagnostic>? report, CancellationToken cancellationToken)
     {
-        var operations = OperationsInOrder(block);
+        var operations = ControlFlowGraphs.OperationsInOrder(_graph, block);
         for (var index = 0; index < operations.Length; index++)
         {
             if (report is not null)
@@ -525,7 +506,7 @@ internal sealed class CompletionFlow
         var api = _model.Completions;
         foreach (var block in _graph.Blocks)
         {
-            var operations = OperationsInOrder(block);
+            var operations = ControlFlowGraphs.OperationsInOrder(_graph, block);
             for (var index = 0; index < operations.Length; index++)
             {
                 if (operations[index] is IInvocationOperation call && api.Classify(call, out var subject) == CompletionRole.Complete &&

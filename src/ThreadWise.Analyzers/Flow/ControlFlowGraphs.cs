@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -9,6 +10,8 @@ namespace ThreadWise.Analyzers.Flow;
 /// <summary>Helpers to navigate a <see cref="ControlFlowGraph"/>: nested lambda/local-function graphs, operations in order.</summary>
 internal static class ControlFlowGraphs
 {
+    private static readonly ConditionalWeakTable<ControlFlowGraph, IOperation[]?[]> InOrder = new();
+
     /// <summary>
     /// The innermost graph (the method's own, or a lambda's or local function's nested in it) whose body contains
     /// <paramref name="node"/>. Flow questions are answered per executable body: a lambda runs when it is invoked,
@@ -62,6 +65,31 @@ internal static class ControlFlowGraphs
         {
             yield return block.BranchValue;
         }
+    }
+
+    /// <summary>
+    /// The operations of <paramref name="block"/> in execution order (<see cref="SelfAndDescendantsInOrder"/> of each of
+    /// its operations and its branch value), computed once per block: the driver hands every analyzer the same graph of
+    /// a body, and flow analyses visit a block many times.
+    /// </summary>
+    public static IOperation[] OperationsInOrder(ControlFlowGraph graph, BasicBlock block)
+    {
+        var perBlock = InOrder.GetValue(graph, static g => new IOperation[g.Blocks.Length][]);
+        if (Volatile.Read(ref perBlock[block.Ordinal]) is { } known)
+        {
+            return known;
+        }
+
+        var operations = new List<IOperation>();
+        foreach (var statement in OperationsOf(block))
+        {
+            operations.AddRange(SelfAndDescendantsInOrder(statement));
+        }
+
+        // Racing callers store equal arrays; readers see one whole array or null.
+        var result = operations.ToArray();
+        Volatile.Write(ref perBlock[block.Ordinal], result);
+        return result;
     }
 
     /// <summary>

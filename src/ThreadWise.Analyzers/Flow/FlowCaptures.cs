@@ -22,14 +22,11 @@ internal sealed class FlowCaptures
     {
         foreach (var block in graph.Blocks)
         {
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            foreach (var operation in ControlFlowGraphs.OperationsInOrder(graph, block))
             {
-                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+                if (operation is IFlowCaptureOperation capture)
                 {
-                    if (operation is IFlowCaptureOperation capture)
-                    {
-                        _values[capture.Id] = _values.ContainsKey(capture.Id) ? null : capture.Value;
-                    }
+                    _values[capture.Id] = _values.ContainsKey(capture.Id) ? null : capture.Value;
                 }
             }
         }

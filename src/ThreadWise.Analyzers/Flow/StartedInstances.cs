@@ -383,12 +383,9 @@ internal static class StartedInstances
     {
         private static readonly ConditionalWeakTable<ControlFlowGraph, GraphFacts> Cache = new();
 
-        private readonly IOperation[]?[] _operations;
-
         private GraphFacts(ControlFlowGraph graph)
         {
             Captures = FlowCaptures.Of(graph);
-            _operations = new IOperation[graph.Blocks.Length][];
             Graph = graph;
         }
 
@@ -402,22 +399,6 @@ internal static class StartedInstances
         public static GraphFacts Get(ControlFlowGraph graph) => Cache.GetValue(graph, static g => new GraphFacts(g));
 
         /// <summary>The operations of <paramref name="block"/> in execution order, computed once.</summary>
-        public IOperation[] OperationsInOrder(BasicBlock block)
-        {
-            if (Volatile.Read(ref _operations[block.Ordinal]) is { } known)
-            {
-                return known;
-            }
-
-            var operations = new List<IOperation>();
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
-            {
-                operations.AddRange(ControlFlowGraphs.SelfAndDescendantsInOrder(statement));
-            }
-
-            var result = operations.ToArray();
-            Volatile.Write(ref _operations[block.Ordinal], result);
-            return result;
-        }
+        public IOperation[] OperationsInOrder(BasicBlock block) => ControlFlowGraphs.OperationsInOrder(Graph, block);
     }
 }
