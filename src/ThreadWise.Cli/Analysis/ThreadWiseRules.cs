@@ -42,17 +42,9 @@ internal static class ThreadWiseRules
             d.Title.ToString(),
             d.Description.ToString() is { Length: > 0 } description ? description : d.MessageFormat.ToString(),
             d.Category,
-            SeverityName(d.DefaultSeverity),
+            FindingFactory.Severity(d.DefaultSeverity),
             d.HelpLinkUri))
         .ToImmutableArray();
 
     public static bool IsThreadWise(string id) => Ids.Contains(id, StringComparer.Ordinal);
-
-    public static string SeverityName(DiagnosticSeverity severity) => severity switch
-    {
-        DiagnosticSeverity.Error => "error",
-        DiagnosticSeverity.Warning => "warning",
-        DiagnosticSeverity.Info => "info",
-        _ => "hidden",
-    };
 }
