@@ -42,6 +42,19 @@ var peer = Directory.GetFiles(peerFolder, "*.dll")
     .Where(f => !f.Contains("CodeFix", StringComparison.Ordinal))
     .SelectMany(f => new AnalyzerFileReference(f, new Loader()).GetAnalyzers(LanguageNames.CSharp))
     .ToImmutableArray();
+if (Environment.GetEnvironmentVariable("EDITORBENCH_PEER") is { } peerPath && peerPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+{
+    // A/B aid: another build of ThreadWise.Analyzers (in its own load context) takes the peer's place, measured in the
+    // same run and the same rounds as this build (reported in the "VS Threading" column).
+    peer = new AnalyzerFileReference(Path.GetFullPath(peerPath), new IsolatedLoader()).GetAnalyzers(LanguageNames.CSharp);
+    if (Environment.GetEnvironmentVariable("EDITORBENCH_ONLY") is { Length: > 0 } onlyPeer)
+    {
+        var names = onlyPeer.Split(',');
+        peer = peer.Where(a => names.Contains(a.GetType().Name)).ToImmutableArray();
+    }
+
+    Console.WriteLine($"peer set: {peerPath} ({peer.Length} analyzers)");
+}
 
 if (Environment.GetEnvironmentVariable("EDITORBENCH_MODEL") == "1")
 {
@@ -87,10 +100,15 @@ if (Environment.GetEnvironmentVariable("EDITORBENCH_BUILD") == "1")
     var totals = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new() };
     var cpu = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new(), ["baseline"] = new() };
     var alloc = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new(), ["baseline"] = new() };
+    var pauses = new Dictionary<string, List<double>> { ["ThreadWise"] = new(), ["VS Threading"] = new(), ["baseline"] = new() };
     var noOp = ImmutableArray.Create<DiagnosticAnalyzer>(new NoOpAnalyzer());
     for (var round = 0; round <= rounds; round++)
     {
-        foreach (var (setName, set) in new[] { ("baseline", noOp), ("ThreadWise", ours), ("VS Threading", peer) })
+        // EDITORBENCH_PEER=0 skips the VS Threading set (quicker A/B runs of ThreadWise alone).
+        var sets = Environment.GetEnvironmentVariable("EDITORBENCH_PEER") == "0"
+            ? new[] { ("baseline", noOp), ("ThreadWise", ours) }
+            : new[] { ("baseline", noOp), ("ThreadWise", ours), ("VS Threading", peer) };
+        foreach (var (setName, set) in sets)
         {
             var (fresh, _) = Keystroke(0, 5000 + round);
             var options = new CompilationWithAnalyzersOptions(
@@ -99,9 +117,11 @@ if (Environment.GetEnvironmentVariable("EDITORBENCH_BUILD") == "1")
             GC.Collect();
             var before = Process.GetCurrentProcess().TotalProcessorTime;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var pausedBefore = GC.GetTotalPauseDuration();
             var result = fresh.WithAnalyzers(set, options).GetAnalysisResultAsync(CancellationToken.None).GetAwaiter().GetResult();
             var spent = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds;
             var allocated = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6;
+            var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
             if (round == 0)
             {
                 continue; // warm-up: JIT
@@ -109,6 +129,7 @@ if (Environment.GetEnvironmentVariable("EDITORBENCH_BUILD") == "1")
 
             cpu[setName].Add(spent);
             alloc[setName].Add(allocated);
+            pauses[setName].Add(paused);
             if (setName == "baseline")
             {
                 continue;
@@ -136,6 +157,7 @@ if (Environment.GetEnvironmentVariable("EDITORBENCH_BUILD") == "1")
     var baseCpu = Median(cpu["baseline"]);
     double Extra(string set) => Median(cpu[set]) - baseCpu;
     Console.WriteLine($"MB allocated beyond a no-op analyzer ({Median(alloc["baseline"]):F0}): ThreadWise {Median(alloc["ThreadWise"]) - Median(alloc["baseline"]):F0}, VS Threading {Median(alloc["VS Threading"]) - Median(alloc["baseline"]):F0}");
+    Console.WriteLine($"GC pause ms (baseline {Median(pauses["baseline"]):F0}): ThreadWise {Median(pauses["ThreadWise"]):F0}, VS Threading {Median(pauses["VS Threading"]):F0}");
     Console.WriteLine($"process CPU ms beyond a no-op analyzer ({baseCpu:F0}): ThreadWise {Extra("ThreadWise"):F0}, VS Threading {Extra("VS Threading"):F0}, ratio {Extra("ThreadWise") / Extra("VS Threading"):F2}");
     foreach (var (name, times) in own.OrderByDescending(p => Median(p.Value)))
     {
@@ -280,4 +302,19 @@ sealed class Loader : IAnalyzerAssemblyLoader
     public void AddDependencyLocation(string fullPath) { }
 
     public Assembly LoadFromPath(string fullPath) => Assembly.LoadFrom(fullPath);
+}
+
+/// <summary>Loads an analyzer assembly into its own context (a second copy of ThreadWise.Analyzers); Roslyn comes from the default one.</summary>
+sealed class IsolatedLoader : System.Runtime.Loader.AssemblyLoadContext, IAnalyzerAssemblyLoader
+{
+    public IsolatedLoader()
+        : base("peer")
+    {
+    }
+
+    public void AddDependencyLocation(string fullPath) { }
+
+    public Assembly LoadFromPath(string fullPath) => LoadFromAssemblyPath(fullPath);
+
+    protected override Assembly? Load(AssemblyName assemblyName) => null;
 }
