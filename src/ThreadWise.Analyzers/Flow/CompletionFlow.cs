@@ -88,8 +88,18 @@ internal sealed class CompletionFlow
         /// <summary>On some path no explicit completion ran yet (the complement: completed on every path).</summary>
         public ImmutableHashSet<AccessPath> MayBeOpenExplicitly { get; }
 
-        public static State Join(State left, State right) =>
-            new(left.MayBeOpen.Union(right.MayBeOpen), left.MayBeOpenExplicitly.Union(right.MayBeOpenExplicitly));
+        public static State Join(State left, State right)
+        {
+            // The fixed point joins a block's state with itself and with the bottom state often: no new state then.
+            if (left == right || right == Bottom)
+            {
+                return left;
+            }
+
+            return left == Bottom
+                ? right
+                : new(left.MayBeOpen.Union(right.MayBeOpen), left.MayBeOpenExplicitly.Union(right.MayBeOpenExplicitly));
+        }
 
         public static bool Equal(State left, State right) =>
             left.MayBeOpen.SetEquals(right.MayBeOpen) && left.MayBeOpenExplicitly.SetEquals(right.MayBeOpenExplicitly);
@@ -108,25 +118,22 @@ internal sealed class CompletionFlow
         var captures = FlowCaptures.Of(graph);
         foreach (var block in graph.Blocks)
         {
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            foreach (var operation in ControlFlowGraphs.OperationsInOrder(graph, block))
             {
-                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
+                if (operation is not IInvocationOperation call)
                 {
-                    if (operation is not IInvocationOperation call)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var role = model.Completions.Classify(call, out var subject);
-                    if (role == CompletionRole.Complete && model.Completions.TryGetKey(captures.Resolve(subject), out var key))
-                    {
-                        explicitly = explicitly.Add(key);
-                        may = may.Add(key);
-                    }
-                    else if (role == CompletionRole.None)
-                    {
-                        may = may.Union(MayCompleteByCall(call, model, loops, semanticModel, null, captures, cancellationToken));
-                    }
+                var role = model.Completions.Classify(call, out var subject);
+                if (role == CompletionRole.Complete && model.Completions.TryGetKey(captures.Resolve(subject), out var key))
+                {
+                    explicitly = explicitly.Add(key);
+                    may = may.Add(key);
+                }
+                else if (role == CompletionRole.None)
+                {
+                    may = may.Union(MayCompleteByCall(call, model, loops, semanticModel, null, captures, cancellationToken));
                 }
             }
         }

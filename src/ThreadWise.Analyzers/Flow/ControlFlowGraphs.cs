@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -11,6 +12,7 @@ namespace ThreadWise.Analyzers.Flow;
 internal static class ControlFlowGraphs
 {
     private static readonly ConditionalWeakTable<ControlFlowGraph, IOperation[]?[]> InOrder = new();
+    private static readonly ConditionalWeakTable<ControlFlowGraph, IOperation[][]?[]> PostOrder = new();
 
     /// <summary>
     /// The innermost graph (the method's own, or a lambda's or local function's nested in it) whose body contains
@@ -54,18 +56,8 @@ internal static class ControlFlowGraphs
     }
 
     /// <summary>The operations of a block in execution order: its statements, then its branch value.</summary>
-    public static IEnumerable<IOperation> OperationsOf(BasicBlock block)
-    {
-        foreach (var operation in block.Operations)
-        {
-            yield return operation;
-        }
-
-        if (block.BranchValue is not null)
-        {
-            yield return block.BranchValue;
-        }
-    }
+    public static ImmutableArray<IOperation> OperationsOf(BasicBlock block) =>
+        block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue);
 
     /// <summary>
     /// The operations of <paramref name="block"/> in execution order (<see cref="SelfAndDescendantsInOrder"/> of each of
@@ -81,13 +73,75 @@ internal static class ControlFlowGraphs
         }
 
         var operations = new List<IOperation>();
+        var pending = new Stack<IOperation>();
         foreach (var statement in OperationsOf(block))
         {
-            operations.AddRange(SelfAndDescendantsInOrder(statement));
+            // SelfAndDescendantsInOrder, without an enumerator per statement.
+            pending.Push(statement);
+            while (pending.Count > 0)
+            {
+                var current = pending.Pop();
+                operations.Add(current);
+                if (current is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    continue;
+                }
+
+                foreach (var child in current.ChildOperations.Reverse())
+                {
+                    pending.Push(child);
+                }
+            }
         }
 
         // Racing callers store equal arrays; readers see one whole array or null.
         var result = operations.ToArray();
+        Volatile.Write(ref perBlock[block.Ordinal], result);
+        return result;
+    }
+
+    /// <summary>
+    /// For each of <paramref name="block"/>'s operations and then its branch value (<see cref="OperationsOf"/>), that
+    /// operation's <see cref="SelfAndDescendantsPostOrder"/>, computed once per block: the flow analyses that follow
+    /// effects in the order they happen visit a block several times, and several rules walk the same graph.
+    /// </summary>
+    public static IOperation[][] StatementsPostOrder(ControlFlowGraph graph, BasicBlock block)
+    {
+        var perBlock = PostOrder.GetValue(graph, static g => new IOperation[g.Blocks.Length][][]);
+        if (Volatile.Read(ref perBlock[block.Ordinal]) is { } known)
+        {
+            return known;
+        }
+
+        var statements = new List<IOperation[]>();
+        var operations = new List<IOperation>();
+        var pending = new Stack<(IOperation Operation, bool Expanded)>();
+        foreach (var statement in OperationsOf(block))
+        {
+            // SelfAndDescendantsPostOrder, without an enumerator per statement.
+            operations.Clear();
+            pending.Push((statement, false));
+            while (pending.Count > 0)
+            {
+                var (current, expanded) = pending.Pop();
+                if (expanded || current is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    operations.Add(current);
+                    continue;
+                }
+
+                pending.Push((current, true));
+                foreach (var child in current.ChildOperations.Reverse())
+                {
+                    pending.Push((child, false));
+                }
+            }
+
+            statements.Add(operations.ToArray());
+        }
+
+        // Racing callers store equal arrays; readers see one whole array or null.
+        var result = statements.ToArray();
         Volatile.Write(ref perBlock[block.Ordinal], result);
         return result;
     }
@@ -134,15 +188,9 @@ internal static class ControlFlowGraphs
             }
 
             stack.Push((current, true));
-            var children = new List<IOperation>();
-            foreach (var child in current.ChildOperations)
+            foreach (var child in current.ChildOperations.Reverse())
             {
-                children.Add(child);
-            }
-
-            for (var i = children.Count - 1; i >= 0; i--)
-            {
-                stack.Push((children[i], false));
+                stack.Push((child, false));
             }
         }
     }
@@ -152,14 +200,13 @@ internal static class ControlFlowGraphs
     {
         foreach (var block in graph.Blocks)
         {
-            foreach (var operation in OperationsOf(block))
+            // A graph's operations hold no lambda bodies (a lambda is a leaf there), so its operations in order are
+            // every operation under the block's: the same walk, memoized.
+            foreach (var operation in OperationsInOrder(graph, block))
             {
-                foreach (var descendant in operation.DescendantsAndSelf())
+                if (operation is IFlowAnonymousFunctionOperation lambda)
                 {
-                    if (descendant is IFlowAnonymousFunctionOperation lambda)
-                    {
-                        yield return lambda;
-                    }
+                    yield return lambda;
                 }
             }
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
@@ -14,6 +15,10 @@ namespace ThreadWise.Analyzers.Flow;
 /// </summary>
 internal static class ForwardFlow
 {
+    // The handler ranges and the branches through finally regions are a pure function of the graph, which the driver
+    // hands every analyzer (and every analysis of one body): computed once per graph, read-only afterwards.
+    private static readonly ConditionalWeakTable<ControlFlowGraph, Shape> Shapes = new();
+
     /// <summary>Runs the analysis; returns the state on entry to each block, indexed by <see cref="BasicBlock.Ordinal"/>.</summary>
     /// <param name="graph">The graph.</param>
     /// <param name="entryState">The state on entry to the graph.</param>
@@ -42,8 +47,9 @@ internal static class ForwardFlow
         }
 
         input[0] = entryState;
-        var handlersOf = HandlerEntryBlocks(graph);
-        var throughFinally = DestinationsThroughFinally(graph);
+        var shape = Shapes.GetValue(graph, static g => new Shape(HandlerEntryBlocks(g), DestinationsThroughFinally(g)));
+        var handlersOf = shape.HandlersOf;
+        var throughFinally = shape.ThroughFinally;
         var work = new Queue<int>();
         var queued = new bool[blocks.Length];
         work.Enqueue(0);
@@ -204,5 +210,18 @@ internal static class ForwardFlow
         }
 
         return result;
+    }
+
+    private sealed class Shape
+    {
+        public Shape(Dictionary<int, (int First, int Last)> handlersOf, Dictionary<int, List<int>> throughFinally)
+        {
+            HandlersOf = handlersOf;
+            ThroughFinally = throughFinally;
+        }
+
+        public Dictionary<int, (int First, int Last)> HandlersOf { get; }
+
+        public Dictionary<int, List<int>> ThroughFinally { get; }
     }
 }

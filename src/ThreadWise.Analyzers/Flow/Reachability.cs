@@ -28,7 +28,7 @@ internal static class Reachability
         foreach (var block in graph.Blocks)
         {
             var i = 0;
-            foreach (var operation in InOrder(block))
+            foreach (var operation in ControlFlowGraphs.OperationsInOrder(graph, block))
             {
                 if (start is null && isStart(operation))
                 {
@@ -53,7 +53,7 @@ internal static class Reachability
             var (block, from) = queue.Dequeue();
             var i = 0;
             var stopped = false;
-            foreach (var operation in InOrder(block))
+            foreach (var operation in ControlFlowGraphs.OperationsInOrder(graph, block))
             {
                 if (i++ >= from)
                 {
@@ -77,17 +77,6 @@ internal static class Reachability
                 {
                     queue.Enqueue((successor, 0));
                 }
-            }
-        }
-    }
-
-    private static IEnumerable<IOperation> InOrder(BasicBlock block)
-    {
-        foreach (var statement in ControlFlowGraphs.OperationsOf(block))
-        {
-            foreach (var operation in ControlFlowGraphs.SelfAndDescendantsInOrder(statement))
-            {
-                yield return operation;
             }
         }
     }

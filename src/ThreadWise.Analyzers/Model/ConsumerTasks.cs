@@ -140,6 +140,9 @@ internal sealed class ConsumerTasks
         ThreadingModel model, ConsumerLoops loops, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
         var launches = new Dictionary<SyntaxNode, ImmutableHashSet<AccessPath>>();
+
+        // The operations that may fill a holder, in walk order: the rounds below visit only these.
+        var fillers = new List<IOperation>();
         foreach (var block in blocks)
         {
             foreach (var operation in block.DescendantsAndSelf())
@@ -151,6 +154,11 @@ internal sealed class ConsumerTasks
                     {
                         launches[operation.Syntax] = keys;
                     }
+                }
+
+                if (operation is IVariableDeclaratorOperation or ISimpleAssignmentOperation or IInvocationOperation { Instance: not null } or IForEachLoopOperation)
+                {
+                    fillers.Add(operation);
                 }
             }
         }
@@ -172,7 +180,7 @@ internal sealed class ConsumerTasks
         // Two rounds: a holder may be filled from another holder (`threads.Add(t)`, `var all = Task.WhenAll(consumers)`).
         for (var round = 0; round < 2; round++)
         {
-            foreach (var operation in blocks.SelectMany(static b => b.DescendantsAndSelf()))
+            foreach (var operation in fillers)
             {
                 switch (operation)
                 {

@@ -188,9 +188,9 @@ internal static class TW0001LaunchFlow
 
         private ulong Transfer(BasicBlock block, ulong state)
         {
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            foreach (var statement in ControlFlowGraphs.StatementsPostOrder(_graph, block))
             {
-                foreach (var operation in PostOrder(statement))
+                foreach (var operation in statement)
                 {
                     if (_masks is not null && _accessSyntax.Contains(operation.Syntax))
                     {
@@ -251,28 +251,6 @@ internal static class TW0001LaunchFlow
                     return 0;
                 default:
                     return state;
-            }
-        }
-
-        /// <summary>Children before parents (the order effects happen); lambdas and local functions are opaque.</summary>
-        private static IEnumerable<IOperation> PostOrder(IOperation root)
-        {
-            var stack = new Stack<(IOperation Operation, bool Expanded)>();
-            stack.Push((root, false));
-            while (stack.Count > 0)
-            {
-                var (operation, expanded) = stack.Pop();
-                if (expanded || operation is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    yield return operation;
-                    continue;
-                }
-
-                stack.Push((operation, true));
-                foreach (var child in operation.ChildOperations.Reverse())
-                {
-                    stack.Push((child, false));
-                }
             }
         }
     }

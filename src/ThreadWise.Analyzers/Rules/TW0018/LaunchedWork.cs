@@ -47,7 +47,7 @@ internal sealed class LaunchedWork
     {
         var result = new List<LaunchedWork>();
         var captures = FlowCaptures.Of(graph);
-        var operations = graph.Blocks.SelectMany(ControlFlowGraphs.OperationsOf).SelectMany(ControlFlowGraphs.SelfAndDescendantsInOrder).ToList();
+        var operations = graph.Blocks.SelectMany(block => ControlFlowGraphs.OperationsInOrder(graph, block)).ToList();
         foreach (var operation in operations)
         {
             foreach (var (value, kind) in model.Launches.LaunchedDelegateValues(operation))

@@ -254,10 +254,12 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
 
         private ulong Transfer(BasicBlock block, ulong state)
         {
-            foreach (var statement in ControlFlowGraphs.OperationsOf(block))
+            foreach (var operations in ControlFlowGraphs.StatementsPostOrder(_graph, block))
             {
+                // The last operation in post-order is the statement itself.
+                var statement = operations[operations.Length - 1];
                 var poll = statement == block.BranchValue && IsLoopCondition(statement.Syntax) && ReadsWritten(statement, state);
-                foreach (var operation in ControlFlowGraphs.SelfAndDescendantsPostOrder(statement))
+                foreach (var operation in operations)
                 {
                     if (state != 0 && !poll && _reads is not null && IsRead(operation) && AccessPath.Create(operation) is { } path)
                     {
