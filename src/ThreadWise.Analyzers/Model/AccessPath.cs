@@ -29,15 +29,24 @@ internal readonly struct AccessPath : IEquatable<AccessPath>
 
     public static bool TryCreate(IOperation? operation, out AccessPath path)
     {
-        var builder = ImmutableArray.CreateBuilder<ISymbol>();
-        if (TryAppend(operation, builder))
+        // Called on every kind of operation, most of which name no storage: decide (and count) before allocating.
+        var length = 0;
+        if (!Measure(operation, ref length))
         {
-            path = new AccessPath(builder.ToImmutable());
+            path = default;
+            return false;
+        }
+
+        if (length == 1)
+        {
+            path = new AccessPath(ImmutableArray.Create(Append(operation!, null)));
             return true;
         }
 
-        path = default;
-        return false;
+        var builder = ImmutableArray.CreateBuilder<ISymbol>(length);
+        Append(operation!, builder);
+        path = new AccessPath(builder.MoveToImmutable());
+        return true;
     }
 
     public static AccessPath? Create(IOperation? operation) => TryCreate(operation, out var path) ? path : null;
@@ -85,50 +94,86 @@ internal readonly struct AccessPath : IEquatable<AccessPath>
 
     public override string ToString() => IsDefault ? "<none>" : Display;
 
-    private static bool TryAppend(IOperation? operation, ImmutableArray<ISymbol>.Builder builder)
+    /// <summary>Whether <paramref name="operation"/> names a storage location, and how many symbols its path has.</summary>
+    private static bool Measure(IOperation? operation, ref int length)
     {
-        switch (operation)
+        while (true)
         {
-            case IConversionOperation { IsImplicit: true } conversion:
-                return TryAppend(conversion.Operand, builder);
-            case IParenthesizedOperation parenthesized:
-                return TryAppend(parenthesized.Operand, builder);
-            case ILocalReferenceOperation local:
-                builder.Add(local.Local);
-                return true;
-            case IParameterReferenceOperation parameter:
-                builder.Add(parameter.Parameter);
-                return true;
-            case IFieldReferenceOperation field:
-                if (field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation)
-                {
-                    builder.Add(field.Field);
+            switch (operation)
+            {
+                case IConversionOperation { IsImplicit: true } conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
+                case ILocalReferenceOperation or IParameterReferenceOperation:
+                    length++;
                     return true;
-                }
+                case IFieldReferenceOperation field:
+                    length++;
+                    if (field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation)
+                    {
+                        return true;
+                    }
 
-                if (!TryAppend(field.Instance, builder))
-                {
+                    operation = field.Instance;
+                    continue;
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
+                    length++;
+                    if (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation)
+                    {
+                        return true;
+                    }
+
+                    operation = property.Instance;
+                    continue;
+                default:
                     return false;
-                }
+            }
+        }
+    }
 
-                builder.Add(field.Field);
-                return true;
-            case IPropertyReferenceOperation property when property.Arguments.IsEmpty && IsAutoProperty(property.Property):
-                if (property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation)
-                {
-                    builder.Add(property.Property);
-                    return true;
-                }
+    /// <summary>
+    /// Adds the path's symbols, root first, to <paramref name="builder"/> (for an operation <see cref="Measure"/>
+    /// accepted, so every shape below is one it accepted); with no builder, returns the one symbol of a one-symbol path.
+    /// </summary>
+    private static ISymbol Append(IOperation operation, ImmutableArray<ISymbol>.Builder? builder)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
+                case ILocalReferenceOperation local:
+                    builder?.Add(local.Local);
+                    return local.Local;
+                case IParameterReferenceOperation parameter:
+                    builder?.Add(parameter.Parameter);
+                    return parameter.Parameter;
+                case IFieldReferenceOperation field:
+                    if (!(field.Field.IsStatic || field.Instance is null or IInstanceReferenceOperation))
+                    {
+                        Append(field.Instance, builder);
+                    }
 
-                if (!TryAppend(property.Instance, builder))
-                {
-                    return false;
-                }
+                    builder?.Add(field.Field);
+                    return field.Field;
+                default:
+                    var property = (IPropertyReferenceOperation)operation;
+                    if (!(property.Property.IsStatic || property.Instance is null or IInstanceReferenceOperation))
+                    {
+                        Append(property.Instance, builder);
+                    }
 
-                builder.Add(property.Property);
-                return true;
-            default:
-                return false;
+                    builder?.Add(property.Property);
+                    return property.Property;
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
@@ -129,13 +130,14 @@ internal sealed class LaunchApi
     /// The delegate-valued arguments of a launching invocation or object creation, with how they run; empty when the
     /// call launches nothing. (A lambda, a method group or a delegate variable may be passed.)
     /// </summary>
-    public IEnumerable<(IArgumentOperation Argument, LaunchKind Kind)> LaunchedDelegates(IOperation operation)
-    {
-        if (!TryGetLaunchArguments(operation, out var arguments, out var kind))
-        {
-            yield break;
-        }
+    public IEnumerable<(IArgumentOperation Argument, LaunchKind Kind)> LaunchedDelegates(IOperation operation) =>
+        // Asked of every invocation and creation: no enumerator is allocated for the (many) that launch nothing.
+        TryGetLaunchArguments(operation, out var arguments, out var kind)
+            ? LaunchedDelegates(arguments, kind)
+            : Array.Empty<(IArgumentOperation, LaunchKind)>();
 
+    private static IEnumerable<(IArgumentOperation Argument, LaunchKind Kind)> LaunchedDelegates(ImmutableArray<IArgumentOperation> arguments, LaunchKind kind)
+    {
         foreach (var argument in arguments)
         {
             if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)
@@ -149,13 +151,13 @@ internal sealed class LaunchApi
     /// Every delegate value a launching call runs, with how it runs: the arguments of <see cref="LaunchedDelegates"/>,
     /// plus each element of an array of delegates written in the call (<c>Parallel.Invoke(() => a++, () => b++)</c>).
     /// </summary>
-    public IEnumerable<(IOperation Value, LaunchKind Kind)> LaunchedDelegateValues(IOperation operation)
-    {
-        if (!TryGetLaunchArguments(operation, out var arguments, out var kind))
-        {
-            yield break;
-        }
+    public IEnumerable<(IOperation Value, LaunchKind Kind)> LaunchedDelegateValues(IOperation operation) =>
+        TryGetLaunchArguments(operation, out var arguments, out var kind)
+            ? LaunchedDelegateValues(arguments, kind)
+            : Array.Empty<(IOperation, LaunchKind)>();
 
+    private static IEnumerable<(IOperation Value, LaunchKind Kind)> LaunchedDelegateValues(ImmutableArray<IArgumentOperation> arguments, LaunchKind kind)
+    {
         foreach (var argument in arguments)
         {
             if (argument.Parameter?.Type.TypeKind == TypeKind.Delegate)

@@ -58,20 +58,26 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
             {
                 // The thread is created in one place and its body called in another: collect the creations of the
                 // block, then report at the calls when the whole block has been seen.
-                var creations = new ConcurrentQueue<IObjectCreationOperation>();
+                // Most blocks create no thread or task: the queue is made on the first one.
+                ConcurrentQueue<IObjectCreationOperation>? creations = null;
                 block.RegisterOperationAction(
                     c =>
                     {
                         var creation = (IObjectCreationOperation)c.Operation;
                         if (model.Threads.IsThread(creation.Type) || model.Tasks.IsTask(creation.Type))
                         {
-                            creations.Enqueue(creation);
+                            LazyInitializer.EnsureInitialized(ref creations, static () => new ConcurrentQueue<IObjectCreationOperation>())!.Enqueue(creation);
                         }
                     },
                     OperationKind.ObjectCreation);
                 block.RegisterOperationBlockEndAction(end =>
                 {
-                    foreach (var creation in creations)
+                    if (Volatile.Read(ref creations) is not { } created)
+                    {
+                        return;
+                    }
+
+                    foreach (var creation in created)
                     {
                         AnalyzeLocalThread(end, creation, model);
                     }
@@ -96,6 +102,18 @@ public sealed class TW0002ThreadBodyCalledDirectlyAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
+
+        ReportOwnerCall(context, model, bodies, fields, invocation, receiver, callerType, starters);
+    }
+
+    /// <summary>
+    /// The rest of <see cref="AnalyzeOwnerCall"/>, for the few calls that get this far (a separate method: its closures
+    /// are allocated only here, not on every invocation).
+    /// </summary>
+    private static void ReportOwnerCall(OperationAnalysisContext context, ThreadingModel model, ThreadBodies bodies, FieldInstances fields,
+        IInvocationOperation invocation, IOperation receiver, INamedTypeSymbol callerType, ImmutableHashSet<IMethodSymbol> starters)
+    {
+        var method = invocation.TargetMethod;
 
         // A method returning a task (`Task StartAsync() => Task.Run(Run)`) is an async alternative, not a thread start.
         // Neither is `RunAsync()` that starts `Run` on a thread: by .NET's naming convention `Run` and `RunAsync` are one

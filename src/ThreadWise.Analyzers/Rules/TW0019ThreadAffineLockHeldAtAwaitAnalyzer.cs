@@ -66,6 +66,12 @@ public sealed class TW0019ThreadAffineLockHeldAtAwaitAnalyzer : DiagnosticAnalyz
             return;
         }
 
+        ReportAwaitsUnderLock(context, locks, body, owner);
+    }
+
+    /// <summary>Walks the body (a separate method: its closure is allocated only for bodies that get this far).</summary>
+    private static void ReportAwaitsUnderLock(OperationAnalysisContext context, LockApi locks, IOperation body, ISymbol owner)
+    {
         HeldLocks.Walk(body, locks, HeldLockState.Empty, (operation, state) =>
         {
             if (state.Must.IsEmpty || AwaitSite(operation) is not { } site)

@@ -74,7 +74,8 @@ internal sealed partial class TW0001Collector
                         }
 
                         break;
-                    case IInvocationOperation or IObjectCreationOperation or IEventAssignmentOperation:
+                    case IInvocationOperation { Arguments.IsEmpty: false } or IObjectCreationOperation { Arguments.IsEmpty: false } or IEventAssignmentOperation:
+                        // Without arguments a call or creation launches, schedules and repeats nothing.
                         candidates.Add(operation);
                         break;
                 }
@@ -140,14 +141,16 @@ internal sealed partial class TW0001Collector
             {
                 if (_fresh is null)
                 {
-                    _fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                    HashSet<ILocalSymbol>? fresh = null;
                     foreach (var pair in _freshLocals)
                     {
                         if (pair.Value)
                         {
-                            _fresh.Add(pair.Key);
+                            (fresh ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default)).Add(pair.Key);
                         }
                     }
+
+                    _fresh = fresh ?? BodySummary.NoLocals;
                 }
 
                 return _fresh;
@@ -162,20 +165,14 @@ internal sealed partial class TW0001Collector
         {
             if (operation is IEventAssignmentOperation { Adds: true } subscription)
             {
-                if (subscription.EventReference is IEventReferenceOperation reference &&
-                    Launches.TimersTimerElapsed is { } elapsed &&
-                    SymbolEqualityComparer.Default.Equals(reference.Event.OriginalDefinition, elapsed))
-                {
-                    yield return (subscription.HandlerValue, LaunchKind.ConcurrentWithItself);
-                }
-
-                yield break;
+                return subscription.EventReference is IEventReferenceOperation reference &&
+                       Launches.TimersTimerElapsed is { } elapsed &&
+                       SymbolEqualityComparer.Default.Equals(reference.Event.OriginalDefinition, elapsed)
+                    ? new[] { (subscription.HandlerValue, LaunchKind.ConcurrentWithItself) }
+                    : System.Array.Empty<(IOperation, LaunchKind)>();
             }
 
-            foreach (var launched in Launches.LaunchedDelegateValues(operation))
-            {
-                yield return launched;
-            }
+            return Launches.LaunchedDelegateValues(operation);
         }
 
         /// <summary>The lambda or method a delegate value runs; <paramref name="body"/> classifies a method group's receiver.</summary>

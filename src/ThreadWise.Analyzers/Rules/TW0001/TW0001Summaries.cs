@@ -259,7 +259,8 @@ internal sealed class BodySummary
     /// <summary>Locals of this body only ever assigned a new object (<c>var c = new C(…)</c>): one object per execution.</summary>
     public HashSet<ILocalSymbol> FreshLocals { get; set; } = NoLocals;
 
-    private static readonly HashSet<ILocalSymbol> NoLocals = new(SymbolEqualityComparer.Default);
+    /// <summary>The empty set of locals (shared: these sets are only read once built).</summary>
+    internal static readonly HashSet<ILocalSymbol> NoLocals = new(SymbolEqualityComparer.Default);
 
     /// <summary>The <c>ref</c> parameters (by ordinal) this body read-modify-writes outside a lock.</summary>
     public Dictionary<int, ReadModifyWriteKind> RefParameterUpdates { get; } = new();
