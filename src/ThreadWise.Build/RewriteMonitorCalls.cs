@@ -155,7 +155,12 @@ public sealed class RewriteMonitorCalls : Task
 
     private static void DeleteCopy(string output)
     {
-        File.Delete(output);
-        File.Delete(Path.ChangeExtension(output, ".pdb"));
+        foreach (var file in new[] { output, Path.ChangeExtension(output, ".pdb") })
+        {
+            if (File.Exists(file))
+            {
+                File.Delete(file);
+            }
+        }
     }
 }
