@@ -8,6 +8,14 @@
 set -euo pipefail
 feed="$1"; version="$2"; work="$3"
 app="$work/trackmonitor"
+nupkg="$feed/ThreadWise.$version.nupkg"
+files=$(unzip -Z1 "$nupkg")
+for f in buildTransitive/ThreadWise.targets tasks/netstandard2.0/ThreadWise.Build.dll tasks/netstandard2.0/Mono.Cecil.dll tasks/netstandard2.0/THIRD-PARTY-NOTICES.txt; do
+  echo "$files" | grep -qx "$f" || { echo "$nupkg lacks $f"; echo "$files"; exit 1; }
+done
+if unzip -p "$nupkg" ThreadWise.nuspec | grep -qiE 'id="(Mono\.Cecil|ThreadWise\.Build|Microsoft\.Build)'; then
+  echo "the ThreadWise package leaks its build task's dependencies:"; unzip -p "$nupkg" ThreadWise.nuspec; exit 1
+fi
 rm -rf "$app"
 mkdir -p "$app/Product" "$app/Product.Tests"
 cat > "$app/nuget.config" <<XML
@@ -113,7 +121,6 @@ run() {
       grep -q "Failed BankTests.$test" "$log" || { cat "$log"; echo "$label: $test did not fail"; exit 1; }
     done
     [ "$(grep -c 'ThreadWise.LockOrderViolationException' "$log")" -ge 2 ] || { cat "$log"; echo "$label: no LockOrderViolationException"; exit 1; }
-    grep -q "Monitor call(s) now go through ThreadWise.TrackedMonitor" "$log" || true
   else
     [ "$rc" -eq 0 ] || { cat "$log"; echo "$label: the tests failed (rc $rc) without the switch"; exit 1; }
     if grep -q 'LockOrderViolation' "$log"; then cat "$log"; echo "$label: a violation was reported without the switch"; exit 1; fi
@@ -121,7 +128,11 @@ run() {
   echo "$label: as expected ($expect)"
 }
 run with-switch fail -p:ThreadWiseTrackMonitor=true -e THREADWISE_LOCK_ORDER_VALIDATION=1
-grep -q 'Exception.*LockOrderViolation\|LockOrderViolationException' "$app/with-switch.log"
+# Both routes ran: the test project's own assembly in place, and its copy of the referenced product assembly.
+for dll in Product.Tests/obj/Debug/net10.0/Product.Tests.dll Product/bin/Debug/net10.0/Product.dll; do
+  grep -q "ThreadWise: $app/$dll: 8 Monitor call(s) now go through ThreadWise.TrackedMonitor" "$app/with-switch.log" \
+    || { cat "$app/with-switch.log"; echo "no rewrite of $dll reported"; exit 1; }
+done
 run without-switch pass -e THREADWISE_LOCK_ORDER_VALIDATION=1
 run with-switch-again fail -p:ThreadWiseTrackMonitor=true -e THREADWISE_LOCK_ORDER_VALIDATION=1
 # The product project's own output is never rewritten: only the test project's copy of it is.

@@ -6,37 +6,6 @@ using Mono.Cecil.Cil;
 
 namespace ThreadWise.Build;
 
-/// <summary>What <see cref="MonitorCallRewriter.Rewrite"/> did with one assembly.</summary>
-internal enum RewriteOutcome
-{
-    /// <summary>Calls were swapped and the assembly (and its symbols) written to the output path.</summary>
-    Rewritten,
-
-    /// <summary>No call to swap (no <c>lock</c>, no Monitor call, or already rewritten): nothing was written.</summary>
-    Unchanged,
-
-    /// <summary>The assembly must not or cannot be rewritten (see the message): nothing was written.</summary>
-    Skipped,
-}
-
-/// <summary>The result of rewriting one assembly.</summary>
-internal sealed class RewriteResult
-{
-    public RewriteResult(RewriteOutcome outcome, int swaps, string message)
-    {
-        Outcome = outcome;
-        Swaps = swaps;
-        Message = message;
-    }
-
-    public RewriteOutcome Outcome { get; }
-
-    /// <summary>How many call sites now target <c>ThreadWise.TrackedMonitor</c>.</summary>
-    public int Swaps { get; }
-
-    public string Message { get; }
-}
-
 /// <summary>
 /// Swaps every call to a <c>System.Threading.Monitor</c> method that <c>ThreadWise.TrackedMonitor</c> mirrors (same
 /// name, parameter and return types) for the TrackedMonitor method: a plain <c>lock</c> compiles to
@@ -51,6 +20,13 @@ internal static class MonitorCallRewriter
     private const string TrackedTypeName = "TrackedMonitor";
     private const string ThreadWiseAssemblyName = "ThreadWise";
 
+    // Signed with one of the keys the .NET runtime, the BCL and Microsoft's framework packages use (or the
+    // core library by name): never instrumented, whatever the caller passes.
+    private static readonly string[] FrameworkPublicKeyTokens =
+    {
+        "b77a5c561934e089", "b03f5f7f11d50a3a", "31bf3856ad364e35", "cc7b13ffcd2ddd51", "7cec85d7bea7798e", "adb9793829ddae60",
+    };
+
     /// <summary>Rewrites <paramref name="inputPath"/> (and its .pdb or embedded PDB) to <paramref name="outputPath"/>
     /// (the same path rewrites in place). Writes nothing unless the outcome is <see cref="RewriteOutcome.Rewritten"/>.</summary>
     /// <param name="inputPath">The assembly to rewrite.</param>
@@ -64,20 +40,17 @@ internal static class MonitorCallRewriter
         var mirrored = ReadMirroredMethods(threadWisePath, out var threadWiseName);
         var pdbPath = Path.ChangeExtension(inputPath, ".pdb");
         var hasPdbFile = File.Exists(pdbPath);
-        if (hasPdbFile && !IsPortablePdb(pdbPath))
-        {
-            return Skip(inputPath, $"its symbols '{pdbPath}' are a Windows PDB; rewriting would lose them (set <DebugType>portable</DebugType>)");
-        }
+        var windowsPdb = hasPdbFile && !AssemblyFiles.IsPortablePdb(pdbPath);
 
         // Deferred: attributes stay unparsed blobs (parsing an enum argument would need its assembly), written back as they are.
         var readerParameters = new ReaderParameters(ReadingMode.Deferred)
         {
-            AssemblyResolver = new NoAssemblyResolver(),
-            ReadSymbols = true,
+            AssemblyResolver = new AssemblyFiles.NoAssemblyResolver(),
+            ReadSymbols = !windowsPdb,
             ThrowIfSymbolsAreNotMatching = true,
         };
         using var assemblyBytes = new MemoryStream(File.ReadAllBytes(inputPath), writable: false);
-        using var pdbBytes = hasPdbFile ? new MemoryStream(File.ReadAllBytes(pdbPath), writable: false) : null;
+        using var pdbBytes = hasPdbFile && !windowsPdb ? new MemoryStream(File.ReadAllBytes(pdbPath), writable: false) : null;
         if (pdbBytes is not null)
         {
             readerParameters.SymbolStream = pdbBytes;
@@ -104,18 +77,28 @@ internal static class MonitorCallRewriter
             var module = assembly.MainModule;
             if (string.Equals(assembly.Name.Name, ThreadWiseAssemblyName, StringComparison.OrdinalIgnoreCase))
             {
-                return Skip(inputPath, "it is the ThreadWise library itself");
+                return NotApplicable(inputPath, "it is the ThreadWise library itself");
+            }
+
+            if (IsFrameworkAssembly(assembly.Name))
+            {
+                return NotApplicable(inputPath, "it is a framework assembly");
             }
 
             if (IsReferenceAssembly(assembly))
             {
-                return Skip(inputPath, "it is a reference assembly (no method bodies)");
+                return NotApplicable(inputPath, "it is a reference assembly (no method bodies)");
             }
 
             var calls = FindCalls(module, mirrored);
             if (calls.Count == 0)
             {
                 return new RewriteResult(RewriteOutcome.Unchanged, 0, $"{inputPath}: no Monitor call to track");
+            }
+
+            if (windowsPdb)
+            {
+                return Skip(inputPath, $"its symbols '{pdbPath}' are a Windows PDB, which rewriting would lose (set <DebugType>portable</DebugType>)");
             }
 
             byte[]? keyBlob = null;
@@ -142,13 +125,33 @@ internal static class MonitorCallRewriter
                 instruction.Operand = target;
             }
 
-            Write(assembly, outputPath, hasPdbFile, module.HasSymbols, keyBlob);
+            AssemblyFiles.Write(assembly, outputPath, hasPdbFile, module.HasSymbols, keyBlob);
             return new RewriteResult(RewriteOutcome.Rewritten, calls.Count, $"{inputPath}: {calls.Count} Monitor call(s) now go through ThreadWise.TrackedMonitor");
         }
     }
 
     private static RewriteResult Skip(string inputPath, string why) =>
         new(RewriteOutcome.Skipped, 0, $"{inputPath} is not rewritten: {why}.");
+
+    private static RewriteResult NotApplicable(string inputPath, string why) =>
+        new(RewriteOutcome.NotApplicable, 0, $"{inputPath} is not rewritten: {why}.");
+
+    private static bool IsFrameworkAssembly(AssemblyNameDefinition name)
+    {
+        if (name.Name is "mscorlib" or "netstandard" or "System.Private.CoreLib")
+        {
+            return true;
+        }
+
+        var token = name.PublicKeyToken;
+        if (token is null || token.Length == 0)
+        {
+            return false;
+        }
+
+        var hex = BitConverter.ToString(token).Replace("-", string.Empty).ToLowerInvariant();
+        return Array.IndexOf(FrameworkPublicKeyTokens, hex) >= 0;
+    }
 
     private static List<(Instruction Instruction, MethodReference Original, string Key)> FindCalls(ModuleDefinition module, HashSet<string> mirrored)
     {
@@ -200,7 +203,7 @@ internal static class MonitorCallRewriter
 
     private static HashSet<string> ReadMirroredMethods(string threadWisePath, out AssemblyNameReference threadWiseName)
     {
-        using var threadWise = AssemblyDefinition.ReadAssembly(threadWisePath, new ReaderParameters(ReadingMode.Deferred) { AssemblyResolver = new NoAssemblyResolver() });
+        using var threadWise = AssemblyDefinition.ReadAssembly(threadWisePath, new ReaderParameters(ReadingMode.Deferred) { AssemblyResolver = new AssemblyFiles.NoAssemblyResolver() });
         var tracked = threadWise.MainModule.GetType(TrackedNamespace, TrackedTypeName)
             ?? throw new InvalidOperationException($"{threadWisePath} has no {TrackedNamespace}.{TrackedTypeName}: not a ThreadWise library.");
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -259,82 +262,5 @@ internal static class MonitorCallRewriter
         }
 
         return false;
-    }
-
-    private static bool IsPortablePdb(string pdbPath)
-    {
-        using var stream = File.OpenRead(pdbPath);
-        var magic = new byte[4];
-        return stream.Read(magic, 0, 4) == 4 && magic[0] == (byte)'B' && magic[1] == (byte)'S' && magic[2] == (byte)'J' && magic[3] == (byte)'B';
-    }
-
-    // Written to a temporary folder beside the output first, under the output's own file name (Cecil names the PDB in
-    // the debug directory after it), then moved over the output: a failure never leaves half a file behind.
-    private static void Write(AssemblyDefinition assembly, string outputPath, bool pdbFile, bool hasSymbols, byte[]? keyBlob)
-    {
-        var parameters = new WriterParameters
-        {
-            // The MVID becomes a hash of the content: the same input always gives the same bytes.
-            DeterministicMvid = true,
-            WriteSymbols = hasSymbols,
-            StrongNameKeyBlob = keyBlob,
-        };
-        var outputDirectory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        var temporary = Path.Combine(outputDirectory, ".threadwise-" + Guid.NewGuid().ToString("N"));
-        var temporaryAssembly = Path.Combine(temporary, Path.GetFileName(outputPath));
-        var temporaryPdb = Path.ChangeExtension(temporaryAssembly, ".pdb");
-        Directory.CreateDirectory(temporary);
-        try
-        {
-            using (var assemblyOut = File.Create(temporaryAssembly))
-            using (var pdbOut = pdbFile && hasSymbols ? File.Create(temporaryPdb) : null)
-            {
-                if (pdbOut is not null)
-                {
-                    parameters.SymbolWriterProvider = new PortablePdbWriterProvider();
-                    parameters.SymbolStream = pdbOut;
-                }
-                else if (hasSymbols)
-                {
-                    parameters.SymbolWriterProvider = new EmbeddedPortablePdbWriterProvider();
-                }
-
-                assembly.Write(assemblyOut, parameters);
-            }
-
-            MoveOver(temporaryAssembly, outputPath);
-            if (pdbFile && hasSymbols)
-            {
-                MoveOver(temporaryPdb, Path.ChangeExtension(outputPath, ".pdb"));
-            }
-        }
-        finally
-        {
-            Directory.Delete(temporary, recursive: true);
-        }
-    }
-
-    private static void MoveOver(string source, string destination)
-    {
-        if (File.Exists(destination))
-        {
-            File.Delete(destination);
-        }
-
-        File.Move(source, destination);
-    }
-
-    // Swapping call operands needs no other assembly; a resolver that never loads one keeps the task from locking files.
-    private sealed class NoAssemblyResolver : IAssemblyResolver
-    {
-        public AssemblyDefinition Resolve(AssemblyNameReference name) =>
-            throw new AssemblyResolutionException(name);
-
-        public AssemblyDefinition Resolve(AssemblyNameReference name, ReaderParameters parameters) =>
-            throw new AssemblyResolutionException(name);
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -115,8 +115,9 @@ public sealed class RewriteMonitorCalls : Task
                     Replace(pdbItem, pdbOutput, replaced, replacements, written);
                 }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever Cecil or the file system throws, the build says which assembly and why, not a task crash.
                 Log.LogError(null, "TW9003", null, null, input, 0, 0, 0, 0, "ThreadWiseTrackMonitor: rewriting {0} failed: {1}", input, ex.Message);
             }
         }

@@ -171,7 +171,7 @@ public sealed class MonitorCallRewriterTests
 
         var result = MonitorCallRewriter.Rewrite(copy, copy, TestAssemblies.ThreadWisePath);
 
-        Assert.Equal(RewriteOutcome.Skipped, result.Outcome);
+        Assert.Equal(RewriteOutcome.NotApplicable, result.Outcome);
         Assert.Contains("ThreadWise library itself", result.Message, System.StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(copy));
     }
@@ -179,14 +179,33 @@ public sealed class MonitorCallRewriterTests
     [Fact]
     public void FrameworkAssembly_IsNeverRewritten()
     {
-        // System.Private.CoreLib calls Monitor itself; it is strong-named, and the rewriter has no key for it.
-        var copy = TestAssemblies.CopyTo(typeof(System.Collections.Concurrent.ConcurrentDictionary<,>).Assembly.Location, Path.Combine(_dir, "fx"));
+        // System.Collections.Concurrent calls Monitor (BlockingCollection, Partitioner): a framework assembly, never
+        // instrumented, even when a caller passes one and a key.
+        var copy = TestAssemblies.CopyTo(typeof(System.Collections.Concurrent.BlockingCollection<>).Assembly.Location, Path.Combine(_dir, "fx"));
         var before = File.ReadAllBytes(copy);
+        var snk = Path.Combine(_dir, "key.snk");
+        File.WriteAllBytes(snk, Keys.KeyPair);
 
-        var result = MonitorCallRewriter.Rewrite(copy, copy, TestAssemblies.ThreadWisePath);
+        var result = MonitorCallRewriter.Rewrite(copy, copy, TestAssemblies.ThreadWisePath, snk);
+
+        Assert.Equal(RewriteOutcome.NotApplicable, result.Outcome);
+        Assert.Contains("framework assembly", result.Message, System.StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(copy));
+    }
+
+    [Fact]
+    public void WindowsPdb_IsSkippedWithTheReason_RatherThanLosingTheSymbols()
+    {
+        var path = TestAssemblies.Compile(_dir, "Locks", LockStatementRewriteTests.LocksSource);
+        var pdb = Path.ChangeExtension(path, ".pdb");
+        File.WriteAllBytes(pdb, System.Text.Encoding.ASCII.GetBytes("Microsoft C/C++ MSF 7.00\r\n\u001aDS\0\0\0"));
+        var before = File.ReadAllBytes(path);
+
+        var result = MonitorCallRewriter.Rewrite(path, path, TestAssemblies.ThreadWisePath);
 
         Assert.Equal(RewriteOutcome.Skipped, result.Outcome);
-        Assert.Equal(before, File.ReadAllBytes(copy));
+        Assert.Contains("Windows PDB", result.Message, System.StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllBytes(path));
     }
 
     [Fact]
