@@ -90,7 +90,9 @@ public sealed class RewriteMonitorCalls : Task
                             Log.LogMessage(MessageImportance.High, "ThreadWise: {0}", result.Message);
                             break;
                         case RewriteOutcome.Skipped:
-                            Log.LogWarning(null, "TW9002", null, null, input, 0, 0, 0, 0, "ThreadWiseTrackMonitor: {0}", result.Message);
+                            Log.LogWarning(null, "TW9002", null, null, input, 0, 0, 0, 0, "ThreadWiseTrackMonitor: {0}{1}", result.Message, copies
+                                ? " A referenced project that references the ThreadWise package itself is rewritten (and re-signed) in its own build."
+                                : string.Empty);
                             break;
                         default:
                             Log.LogMessage(MessageImportance.Low, "ThreadWise: {0}", result.Message);
