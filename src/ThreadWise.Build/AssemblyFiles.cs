@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using Mono.Cecil;
 using Mono.Cecil.Cil;
@@ -72,17 +73,26 @@ internal static class AssemblyFiles
         File.Move(source, destination);
     }
 
-    // Swapping call operands needs no other assembly; a resolver that never loads one keeps the task from locking files.
-    public sealed class NoAssemblyResolver : IAssemblyResolver
+    // Swapping call operands needs no other assembly, but writing can: a constant field of an enum type declared
+    // elsewhere is written with the enum's underlying type. Looked up in the folders of the project's references (and
+    // the assembly's own), then where Cecil looks by default (on .NET, the running runtime's assemblies). Read into
+    // memory, so no referenced file stays open in a long-lived MSBuild node.
+    public sealed class ReferenceResolver : DefaultAssemblyResolver
     {
-        public AssemblyDefinition Resolve(AssemblyNameReference name) =>
-            throw new AssemblyResolutionException(name);
-
-        public AssemblyDefinition Resolve(AssemblyNameReference name, ReaderParameters parameters) =>
-            throw new AssemblyResolutionException(name);
-
-        public void Dispose()
+        public ReferenceResolver(IEnumerable<string> searchDirectories)
         {
+            RemoveSearchDirectory(".");
+            RemoveSearchDirectory("bin");
+            foreach (var directory in searchDirectories)
+            {
+                if (Directory.Exists(directory))
+                {
+                    AddSearchDirectory(directory);
+                }
+            }
         }
+
+        public override AssemblyDefinition Resolve(AssemblyNameReference name) =>
+            Resolve(name, new ReaderParameters(ReadingMode.Deferred) { AssemblyResolver = this, InMemory = true });
     }
 }

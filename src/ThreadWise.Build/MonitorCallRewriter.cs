@@ -35,8 +35,13 @@ internal static class MonitorCallRewriter
     /// assembly reference, and its TrackedMonitor says which Monitor methods are mirrored.</param>
     /// <param name="strongNameKeyFile">An .snk key pair to re-sign a strong-named assembly with; without it a
     /// strong-named assembly is skipped.</param>
-    public static RewriteResult Rewrite(string inputPath, string outputPath, string threadWisePath, string? strongNameKeyFile = null)
+    /// <param name="referenceDirectories">Where the assemblies it references are (the project's reference folders):
+    /// writing needs some of them, e.g. for the underlying type of an enum declared elsewhere.</param>
+    public static RewriteResult Rewrite(string inputPath, string outputPath, string threadWisePath, string? strongNameKeyFile = null, IEnumerable<string>? referenceDirectories = null)
     {
+        var directories = new List<string> { Path.GetDirectoryName(Path.GetFullPath(inputPath))! };
+        directories.AddRange(referenceDirectories ?? Array.Empty<string>());
+        using var resolver = new AssemblyFiles.ReferenceResolver(directories);
         var mirrored = ReadMirroredMethods(threadWisePath, out var threadWiseName);
         var pdbPath = Path.ChangeExtension(inputPath, ".pdb");
         var hasPdbFile = File.Exists(pdbPath);
@@ -45,7 +50,7 @@ internal static class MonitorCallRewriter
         // Deferred: attributes stay unparsed blobs (parsing an enum argument would need its assembly), written back as they are.
         var readerParameters = new ReaderParameters(ReadingMode.Deferred)
         {
-            AssemblyResolver = new AssemblyFiles.NoAssemblyResolver(),
+            AssemblyResolver = resolver,
             ReadSymbols = !windowsPdb,
             ThrowIfSymbolsAreNotMatching = true,
         };
@@ -125,7 +130,15 @@ internal static class MonitorCallRewriter
                 instruction.Operand = target;
             }
 
-            AssemblyFiles.Write(assembly, outputPath, hasPdbFile, module.HasSymbols, keyBlob);
+            try
+            {
+                AssemblyFiles.Write(assembly, outputPath, hasPdbFile, module.HasSymbols, keyBlob);
+            }
+            catch (AssemblyResolutionException ex)
+            {
+                return Skip(inputPath, $"writing it needs '{ex.AssemblyReference.FullName}', which is not among the project's references");
+            }
+
             return new RewriteResult(RewriteOutcome.Rewritten, calls.Count, $"{inputPath}: {calls.Count} Monitor call(s) now go through ThreadWise.TrackedMonitor");
         }
     }
@@ -203,7 +216,7 @@ internal static class MonitorCallRewriter
 
     private static HashSet<string> ReadMirroredMethods(string threadWisePath, out AssemblyNameReference threadWiseName)
     {
-        using var threadWise = AssemblyDefinition.ReadAssembly(threadWisePath, new ReaderParameters(ReadingMode.Deferred) { AssemblyResolver = new AssemblyFiles.NoAssemblyResolver() });
+        using var threadWise = AssemblyDefinition.ReadAssembly(threadWisePath, new ReaderParameters(ReadingMode.Deferred) { InMemory = true });
         var tracked = threadWise.MainModule.GetType(TrackedNamespace, TrackedTypeName)
             ?? throw new InvalidOperationException($"{threadWisePath} has no {TrackedNamespace}.{TrackedTypeName}: not a ThreadWise library.");
         var keys = new HashSet<string>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -27,6 +28,10 @@ public sealed class RewriteMonitorCalls : Task
     /// <summary>Where rewritten copies go; empty to rewrite in place.</summary>
     public string? OutputDirectory { get; set; }
 
+    /// <summary>The project's references (<c>@(ReferencePath)</c>): their folders are searched when writing an assembly
+    /// needs a type declared elsewhere.</summary>
+    public ITaskItem[] References { get; set; } = Array.Empty<ITaskItem>();
+
     /// <summary>The key pair (.snk) to re-sign the project's own strong-named assembly with (in place only).</summary>
     public string? StrongNameKeyFile { get; set; }
 
@@ -47,6 +52,16 @@ public sealed class RewriteMonitorCalls : Task
     {
         var threadWisePath = ThreadWiseAssembly.GetMetadata("FullPath");
         var copies = !string.IsNullOrEmpty(OutputDirectory);
+        var referenceDirectories = new List<string>();
+        foreach (var reference in References)
+        {
+            var directory = reference.GetMetadata("RootDir") + reference.GetMetadata("Directory");
+            if (!referenceDirectories.Contains(directory, StringComparer.OrdinalIgnoreCase))
+            {
+                referenceDirectories.Add(directory);
+            }
+        }
+
         var replaced = new List<ITaskItem>();
         var replacements = new List<ITaskItem>();
         var written = new List<ITaskItem>();
@@ -83,7 +98,7 @@ public sealed class RewriteMonitorCalls : Task
                         DeleteCopy(output);
                     }
 
-                    var result = MonitorCallRewriter.Rewrite(input, output, threadWisePath, copies ? null : StrongNameKeyFile);
+                    var result = MonitorCallRewriter.Rewrite(input, output, threadWisePath, copies ? null : StrongNameKeyFile, referenceDirectories);
                     switch (result.Outcome)
                     {
                         case RewriteOutcome.Rewritten:

@@ -152,6 +152,25 @@ public sealed class MonitorCallRewriterTests
     }
 
     [Fact]
+    public void ConstantOfAnEnumDeclaredElsewhere_IsWritten_WithTheReferenceFolders()
+    {
+        // Writing such a constant needs the enum's underlying type, from the assembly that declares it.
+        var dependency = TestAssemblies.Compile(Path.Combine(_dir, "dependency"), "Colors", "namespace Colors { public enum Color : byte { Red, Green } }");
+        const string Source = "public static class Palette { public const Colors.Color Default = Colors.Color.Green; public static void Paint(object o) { lock (o) { } } }";
+        var path = TestAssemblies.Compile(Path.Combine(_dir, "product"), "Palette", Source, reference: dependency);
+
+        var without = MonitorCallRewriter.Rewrite(path, path, TestAssemblies.ThreadWisePath);
+        var with = MonitorCallRewriter.Rewrite(path, path, TestAssemblies.ThreadWisePath, referenceDirectories: new[] { Path.GetDirectoryName(dependency)! });
+
+        Assert.Equal(RewriteOutcome.Skipped, without.Outcome);
+        Assert.Contains("'Colors, Version=0.0.0.0", without.Message, System.StringComparison.Ordinal);
+        Assert.Equal(RewriteOutcome.Rewritten, with.Outcome);
+        using var assembly = AssemblyDefinition.ReadAssembly(path);
+        var constant = assembly.MainModule.GetType("Palette").Fields.Single(f => f.Name == "Default");
+        Assert.Equal((byte)1, constant.Constant);
+    }
+
+    [Fact]
     public void NoMonitorCall_NothingWritten()
     {
         var path = TestAssemblies.Compile(_dir, "Plain", "public static class Plain { public static int One() => 1; }");

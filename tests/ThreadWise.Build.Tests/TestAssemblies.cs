@@ -17,11 +17,16 @@ internal static class TestAssemblies
 
     /// <summary>Emits <paramref name="source"/> as <c>dir/name.dll</c> with a portable PDB beside it (or embedded),
     /// compiled against the .NET 10 reference assemblies, from a file named <c>Sample.cs</c>.</summary>
-    public static string Compile(string dir, string name, string source, bool embeddedPdb = false, bool referenceThreadWise = false, byte[]? publicKey = null)
+    public static string Compile(string dir, string name, string source, bool embeddedPdb = false, bool referenceThreadWise = false, byte[]? publicKey = null, string? reference = null)
     {
         Directory.CreateDirectory(dir);
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Sample.cs", encoding: System.Text.Encoding.UTF8);
         var references = Basic.Reference.Assemblies.Net100.References.All.ToList<MetadataReference>();
+        if (reference is not null)
+        {
+            references.Add(MetadataReference.CreateFromFile(reference));
+        }
+
         if (referenceThreadWise)
         {
             references.Add(MetadataReference.CreateFromFile(ThreadWisePath));
