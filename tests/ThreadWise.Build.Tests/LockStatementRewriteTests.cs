@@ -134,6 +134,20 @@ public sealed class LockStatementRewriteTests : IDisposable
         Assert.Equal("Sample.cs", Path.GetFileName(frame.GetFileName()));
     }
 
+    [Fact]
+    public void Rewritten_WithoutAnyPdb_StillReportsTheInversion()
+    {
+        var path = TestAssemblies.Compile(Path.Combine(_dir, "obj"), "Locks", LocksSource, noPdb: true);
+
+        Assert.Equal(RewriteOutcome.Rewritten, MonitorCallRewriter.Rewrite(path, path, TestAssemblies.ThreadWisePath).Outcome);
+
+        Assert.False(File.Exists(Path.ChangeExtension(path, ".pdb")));
+        object a = new(), b = new();
+        TestAssemblies.Invoke(path, "Locks", "Nest", a, b);
+        TestAssemblies.Invoke(path, "Locks", "Nest", b, a);
+        Assert.Single(_violations);
+    }
+
     private static int LineOf(string source, string text) =>
         source.Split('\n').Select((line, i) => (line, i)).Single(x => x.line.Contains(text, StringComparison.Ordinal)).i + 1;
 }

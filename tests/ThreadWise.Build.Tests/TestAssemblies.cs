@@ -17,7 +17,7 @@ internal static class TestAssemblies
 
     /// <summary>Emits <paramref name="source"/> as <c>dir/name.dll</c> with a portable PDB beside it (or embedded),
     /// compiled against the .NET 10 reference assemblies, from a file named <c>Sample.cs</c>.</summary>
-    public static string Compile(string dir, string name, string source, bool embeddedPdb = false, bool referenceThreadWise = false, byte[]? publicKey = null, string? reference = null)
+    public static string Compile(string dir, string name, string source, bool embeddedPdb = false, bool referenceThreadWise = false, byte[]? publicKey = null, string? reference = null, bool noPdb = false)
     {
         Directory.CreateDirectory(dir);
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Sample.cs", encoding: System.Text.Encoding.UTF8);
@@ -42,10 +42,10 @@ internal static class TestAssemblies
         var path = Path.Combine(dir, name + ".dll");
         var pdbPath = Path.ChangeExtension(path, ".pdb");
         using (var pe = File.Create(path))
-        using (var pdb = embeddedPdb ? null : File.Create(pdbPath))
+        using (var pdb = embeddedPdb || noPdb ? null : File.Create(pdbPath))
         {
             var emit = new EmitOptions(debugInformationFormat: embeddedPdb ? DebugInformationFormat.Embedded : DebugInformationFormat.PortablePdb, pdbFilePath: pdbPath);
-            var result = compilation.Emit(pe, pdb, options: emit);
+            var result = noPdb ? compilation.Emit(pe) : compilation.Emit(pe, pdb, options: emit);
             if (!result.Success)
             {
                 throw new InvalidOperationException(string.Join(Environment.NewLine, result.Diagnostics));
