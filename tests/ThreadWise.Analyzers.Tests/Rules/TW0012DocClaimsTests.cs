@@ -167,4 +167,29 @@ public class TW0012DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "Task.Factory.StartNew" with options, and "new Thread" joined only after the loop (the threads overlap); one
+    // diagnostic per lambda, on its first use.
+    [Fact]
+    public Task Reports_StartNewWithOptions_ThreadsJoinedAfterTheLoop()
+    {
+        var source = InClass("""
+                void M(int n)
+                {
+                    var threads = new List<Thread>();
+                    var i = 0;
+                    while (i < n)
+                    {
+                        Task.Factory.StartNew(() => Process({|TW0012:i|}), TaskCreationOptions.LongRunning);
+                        var t = new Thread(() => Process({|TW0012:i|}));
+                        t.Start();
+                        threads.Add(t);
+                        i++;
+                    }
+
+                    foreach (var t in threads) t.Join();
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

@@ -177,4 +177,20 @@ public class TW0015DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "Reader.Count compared with 0" on a ChannelReader field, and the BlockingCollection of a parameter.
+    [Fact]
+    public Task Reports_ChannelReaderField_AndBlockingCollectionParameter()
+    {
+        var source = InClass("""
+                private readonly ChannelReader<string> _reader = Channel.CreateUnbounded<string>().Reader;
+
+                async Task M(BlockingCollection<string> work)
+                {
+                    if ([|_reader.Count > 0|]) Process(await _reader.ReadAsync());
+                    while ([|work.Count > 0|]) Process(work.Take());
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

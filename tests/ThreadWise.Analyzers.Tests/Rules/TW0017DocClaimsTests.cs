@@ -172,4 +172,23 @@ public class TW0017DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "the callback of a repeating System.Threading.Timer" with TimeSpan due time and period; silent with a TimeSpan
+    // one-shot (Timeout.InfiniteTimeSpan period).
+    [Fact]
+    public Task TimerWithTimeSpans_RepeatingReported_OneShotSilent()
+    {
+        var source = InClass("""
+                private readonly List<int> _ticks = new();
+                private Timer? _repeating;
+                private Timer? _once;
+
+                void Start()
+                {
+                    _repeating = new Timer(_ => [|_ticks.Add(1)|], null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+                    _once = new Timer(_ => _ticks.Clear(), null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
