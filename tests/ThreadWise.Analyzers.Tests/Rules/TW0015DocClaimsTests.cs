@@ -193,4 +193,18 @@ public class TW0015DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // The page's limit: "with its result thrown away" means a statement of its own or `_ =`; a result stored in a variable
+    // that is never tested is not followed.
+    [Fact]
+    public Task NoDiagnostic_ResultStoredButNeverTested_NotFollowed()
+    {
+        var source = InClass("""
+                void M()
+                {
+                    if (!_queue.IsEmpty) { var ok = _queue.TryDequeue(out var item); Process(item); }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
