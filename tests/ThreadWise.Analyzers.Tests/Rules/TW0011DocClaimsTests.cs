@@ -199,4 +199,29 @@ public class TW0011DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // Silent: "the ref bool lockTaken forms" with the flag tested before the try, and an awaited result stored and tested
+    // in the finally ("the result stored in a flag that is tested before the release").
+    [Fact]
+    public Task NoDiagnostic_RefFlagTestedAroundTheTry_AwaitedResultTestedInFinally()
+    {
+        var source = InClass("""
+                public void M()
+                {
+                    bool lockTaken = false;
+                    Monitor.TryEnter(_sync, 100, ref lockTaken);
+                    if (lockTaken)
+                    {
+                        try { Work(); } finally { Monitor.Exit(_sync); }
+                    }
+                }
+
+                public async Task N()
+                {
+                    var acquired = await _gate.WaitAsync(1000);
+                    try { Work(); } finally { if (acquired) _gate.Release(); }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

@@ -117,4 +117,20 @@ public class TW0013DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // Realistic variants of the first noncompliant example: a `using` block returning the output, and the error text read
+    // only when the exit code says it failed.
+    [Fact]
+    public Task Reports_UsingBlock_AndErrorReadOnFailure()
+    {
+        var source = InMethod("""
+                    using (var p = Process.Start(info)!)
+                    {
+                        {|TW0013:p.WaitForExit()|};
+                        if (p.ExitCode != 0) throw new InvalidOperationException(p.StandardError.ReadToEnd());
+                        return p.StandardOutput.ReadToEnd();
+                    }
+            """, "string M(ProcessStartInfo info)");
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

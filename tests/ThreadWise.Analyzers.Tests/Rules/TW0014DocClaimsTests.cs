@@ -145,4 +145,26 @@ public class TW0014DocClaimsTests
             """;
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "an assignment in a body that also reads it": the modern lazy initialisation `s_cache ??= Load()`.
+    [Fact]
+    public Task Reports_CoalesceAssignmentOfAStaticField()
+    {
+        const string source = """
+            class C
+            {
+                private static object? s_cache;
+                private readonly object _gate = new object();
+
+                public object Get()
+                {
+                    lock ({|TW0014:_gate|})
+                    {
+                        return s_cache ??= new object();
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

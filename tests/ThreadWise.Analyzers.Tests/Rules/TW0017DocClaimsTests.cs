@@ -191,4 +191,25 @@ public class TW0017DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // The third noncompliant example with a `for` loop and `await Task.WhenAll` instead of foreach and WaitAll.
+    [Fact]
+    public Task Reports_TaskRunInAForLoop_AwaitedWithWhenAll()
+    {
+        var source = InClass("""
+                async Task M(int n)
+                {
+                    var results = new List<int>();
+                    var tasks = new List<Task>();
+                    for (var i = 0; i < n; i++)
+                    {
+                        var k = i;
+                        tasks.Add(Task.Run(() => [|results.Add(Compute(k))|]));
+                    }
+
+                    await Task.WhenAll(tasks);
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

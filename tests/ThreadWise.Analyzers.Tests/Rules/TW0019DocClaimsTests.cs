@@ -148,4 +148,23 @@ public class TW0019DocClaimsTests
             """;
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "an await reached in an async method": an async void method (an event handler) too.
+    [Fact]
+    public Task Reports_AsyncVoidMethod()
+    {
+        const string source = Usings + """
+            class C
+            {
+                private readonly object _sync = new object();
+
+                private async void OnClick(object sender, EventArgs e)
+                {
+                    Monitor.Enter(_sync);
+                    try { {|TW0019:await Task.Delay(1)|}; } finally { Monitor.Exit(_sync); }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
