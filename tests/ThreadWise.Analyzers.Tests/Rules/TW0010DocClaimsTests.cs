@@ -234,4 +234,35 @@ public class TW0010DocClaimsTests
             """);
         return ThreadWise.Analyzers.Tests.Verifiers.CSharpAnalyzerVerifier<ThreadWise.Analyzers.Rules.TW0005ReleaseNotInFinallyAnalyzer>.VerifyAnalyzerAsync(source);
     }
+
+    // "releases the same lock unconditionally": a release the finally always attempts inside a nested try (to swallow
+    // ObjectDisposedException) or a nested block is still unconditional, and `this._gate` is the same storage as `_gate`.
+    [Fact]
+    public Task Reports_ReleaseInATryNestedInTheFinally_AndThisQualifiedLock()
+    {
+        var source = InClass("""
+                public void M()
+                {
+                    try { {|TW0010:this._gate.Wait()|}; Work(); } finally { _gate.Release(); }
+                    try { {|TW0010:_gate.Wait()|}; Work(); } finally { try { _gate.Release(); } catch (ObjectDisposedException) { } }
+                    try { {|TW0010:Monitor.Enter(_sync)|}; Work(); } finally { { Console.WriteLine("exit"); Monitor.Exit(_sync); } }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    // A release under a condition stays silent even inside a nested try of the finally.
+    [Fact]
+    public Task NoDiagnostic_ConditionalReleaseInATryNestedInTheFinally()
+    {
+        var source = InClass("""
+                public void M()
+                {
+                    var acquired = false;
+                    try { _gate.Wait(); acquired = true; Work(); }
+                    finally { try { if (acquired) _gate.Release(); } catch (ObjectDisposedException) { } }
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
