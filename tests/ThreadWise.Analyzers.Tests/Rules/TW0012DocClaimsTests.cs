@@ -192,4 +192,29 @@ public class TW0012DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "A lambda ... handed to code that runs it on another thread": also wrapped in an explicit delegate creation, and
+    // an async lambda whose use comes after its own await.
+    [Fact]
+    public Task Reports_ExplicitDelegateCreation_AsyncLambdaAfterAnAwait()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                static void Process(int i) { }
+                void M(int n)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        new Thread(new ThreadStart(() => Process({|TW0012:i|}))).Start();
+                        ThreadPool.QueueUserWorkItem(new WaitCallback(_ => Process({|TW0012:i|})));
+                        Task.Run(async () => { await Task.Delay(1); Process({|TW0012:i|}); });
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

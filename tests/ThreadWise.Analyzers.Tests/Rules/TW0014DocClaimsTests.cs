@@ -167,4 +167,26 @@ public class TW0014DocClaimsTests
             """;
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "a fresh object" in a static method, and "a local created in the same call" inside a loop body of a static method.
+    [Fact]
+    public Task Reports_FreshLockInAStaticMethod_AndALocalLockInALoopBody()
+    {
+        const string source = """
+            class C
+            {
+                private static int s_n;
+                static void M()
+                {
+                    lock ({|TW0014:new object()|}) { s_n++; }
+                    for (var i = 0; i < 3; i++)
+                    {
+                        var gate = new object();
+                        lock ({|TW0014:gate|}) { s_n++; }
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

@@ -212,4 +212,26 @@ public class TW0017DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // A field dictionary changed by Parallel.ForEach with a MaxDegreeOfParallelism above 1 and by a Parallel.For body
+    // that takes the loop state.
+    [Fact]
+    public Task Reports_FieldDictionary_ParallelForEachWithOptions_ParallelForWithState()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                private readonly Dictionary<int, int> _map = new();
+                void M(int[] items)
+                {
+                    Parallel.ForEach(items, new ParallelOptions { MaxDegreeOfParallelism = 4 }, x => [|_map[x] = x|]);
+                    Parallel.For(0, 10, (i, state) => { [|_map.Remove(i)|]; });
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

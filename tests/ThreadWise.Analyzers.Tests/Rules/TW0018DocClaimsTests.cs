@@ -208,4 +208,23 @@ public class TW0018DocClaimsTests
             """);
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "a method of the same file named as a method group (static or on this)": `this.Fill`, and a WaitCallback method group.
+    [Fact]
+    public Task Reports_MethodGroupOnThis_AndQueueUserWorkItemMethodGroup()
+    {
+        var source = InClass("""
+                private void Fill() => _page = Download("x");
+                private void FillState(object? state) => _result = Compute();
+                void M()
+                {
+                    var t = Task.Run(this.Fill);
+                    Show([|_page|]);
+                    ThreadPool.QueueUserWorkItem(FillState);
+                    Console.WriteLine([|_result|]);
+                    t.Wait();
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }

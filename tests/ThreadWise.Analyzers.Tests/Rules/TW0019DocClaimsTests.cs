@@ -167,4 +167,33 @@ public class TW0019DocClaimsTests
             """;
         return Verify.VerifyAnalyzerAsync(source);
     }
+
+    // "branches, loops, ... try/catch/finally": awaits in a loop body and in a catch while a Lock is held.
+    [Fact]
+    public Task Reports_AwaitInALoop_AndInACatch_WhileTheLockIsHeld()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            class C
+            {
+                private readonly Lock _lk = new Lock();
+                async Task M(int n)
+                {
+                    _lk.Enter();
+                    try
+                    {
+                        for (var i = 0; i < n; i++) { {|TW0019:await Task.Delay(i)|}; }
+                    }
+                    catch (Exception)
+                    {
+                        {|TW0019:await Task.Delay(1)|};
+                    }
+                    finally { _lk.Exit(); }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
 }
