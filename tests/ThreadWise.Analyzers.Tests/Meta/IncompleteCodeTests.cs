@@ -100,6 +100,9 @@ public class IncompleteCodeTests
                     _gate.Release();
                 }
 
+                try { _gate.Wait(); } finally { try { _gate.Release(); } catch (ObjectDisposedException) { } }
+                var pending = Task.Run(() => s_total++);
+                Task.WaitAll(pending);
                 lock (new object()) { s_total++; }
                 var local = new object();
                 lock (local) { s_total--; }
