@@ -213,8 +213,43 @@ public class IncompleteCodeTests
         }
         """;
 
+    // Shapes the page audit added: a process re-run after Dispose, an instance Post after Complete, a consumer method
+    // that hands each item to a helper.
+    private const string Pipelines = """
+        using System.Collections.Concurrent;
+        using System.Diagnostics;
+        using System.Threading.Tasks;
+        using System.Threading.Tasks.Dataflow;
+
+        class Pipeline
+        {
+            private int _sum;
+
+            void Handle(int item) => _sum += item;
+
+            void Consume(BlockingCollection<int> q)
+            {
+                foreach (var item in q.GetConsumingEnumerable()) Handle(item);
+            }
+
+            async Task RunAsync(BlockingCollection<int> queue, ActionBlock<int> block, Process p)
+            {
+                var consumer = Task.Run(() => Consume(queue));
+                consumer.Wait();
+                queue.CompleteAdding();
+                block.Complete();
+                block.Post(1);
+                await block.Completion;
+                p.Start();
+                p.Dispose();
+                p.Start();
+            }
+        }
+        """;
+
     public static IEnumerable<object[]> Corpus()
     {
+        yield return new object[] { "pipelines", Pipelines };
         yield return new object[] { "threading", Threading };
         yield return new object[] { "monitors", Monitors };
         yield return new object[] { "collections", Collections };
