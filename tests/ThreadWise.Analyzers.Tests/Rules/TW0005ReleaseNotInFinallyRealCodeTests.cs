@@ -11,6 +11,113 @@ namespace ThreadWise.Analyzers.Tests.Rules;
 public class TW0005ReleaseNotInFinallyRealCodeTests
 {
     [Fact]
+    public Task NoDiagnostic_FinallyReleasesUnderANullTestOfTheLockAndNoFreePermit()
+    {
+        // Hangfire's SqlServerJobQueue.DequeueUsingSlidingInvisibilityTimeout: the semaphore that was waited on is not
+        // null, and while this thread holds the only permit of a mutex-like semaphore none is free.
+        const string source = """
+            using System;
+            using System.Collections.Concurrent;
+            using System.Threading;
+
+            class JobQueue
+            {
+                private static readonly ConcurrentDictionary<string, SemaphoreSlim> Semaphores = new();
+
+                public object Dequeue(string queue, CancellationToken token)
+                {
+                    SemaphoreSlim semaphore = null;
+                    try
+                    {
+                        semaphore = Semaphores.GetOrAdd(queue, _ => new SemaphoreSlim(1));
+                        semaphore.Wait(token);
+                        while (!token.IsCancellationRequested)
+                        {
+                            var job = Fetch(queue);
+                            if (job != null) return job;
+                            token.WaitHandle.WaitOne(100);
+                        }
+                    }
+                    finally
+                    {
+                        if (semaphore != null && semaphore.CurrentCount == 0)
+                        {
+                            semaphore.Release();
+                        }
+                    }
+
+                    return null;
+                }
+
+                public object DequeueNot(string queue, CancellationToken token)
+                {
+                    SemaphoreSlim semaphore = null;
+                    try
+                    {
+                        semaphore = Semaphores.GetOrAdd(queue, _ => new SemaphoreSlim(1));
+                        semaphore.Wait(token);
+                        return Fetch(queue);
+                    }
+                    finally
+                    {
+                        if (semaphore is null || semaphore.CurrentCount != 0) { } else semaphore.Release();
+                    }
+                }
+
+                private static object Fetch(string queue) => queue.Length > 3 ? queue : null;
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_FinallyReleaseUnderATestOfAnotherSemaphoreOrAFreePermit()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+
+            class JobQueue
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1);
+                private readonly SemaphoreSlim _other = new SemaphoreSlim(1);
+
+                public object Dequeue(string queue)
+                {
+                    {|#0:_gate.Wait()|};
+                    try
+                    {
+                        {|#1:return Fetch(queue);|}
+                    }
+                    finally
+                    {
+                        if (_other.CurrentCount == 0) _gate.Release();
+                    }
+                }
+
+                public object DequeueFree(string queue)
+                {
+                    {|#2:_gate.Wait()|};
+                    try
+                    {
+                        {|#3:return Fetch(queue);|}
+                    }
+                    finally
+                    {
+                        if (_gate != null && _gate.CurrentCount > 0) _gate.Release();
+                    }
+                }
+
+                private static object Fetch(string queue) => queue.Length > 3 ? queue : null;
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(
+            source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_gate", "the return at line 14 leaves it held"),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("_gate", "the return at line 27 leaves it held"));
+    }
+
+    [Fact]
     public Task NoDiagnostic_DebugAssertBetweenEnterAndExit()
     {
         // FASTER's LightConcurrentStack: Debug.Assert is not in a release build, and a failed one ends the process
