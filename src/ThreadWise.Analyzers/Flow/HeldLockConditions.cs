@@ -53,9 +53,32 @@ internal sealed class HeldLockConditions
     /// <summary>The lock is held only when <paramref name="flag"/> is true (<c>Monitor.Enter(o, ref taken)</c>).</summary>
     public void AddFlag(AccessPath flag) => _known.Add((flag, false, true));
 
+    /// <summary>
+    /// The counter of a benaphore: the semaphore is waited on only when an atomic increment of this counter says the
+    /// lock is contended (<c>if (Interlocked.Increment(ref _count) &gt; 1) _sem.Wait();</c>). The matching atomic
+    /// decrement is the release; the semaphore's <c>Release</c> after it only wakes the next waiter.
+    /// </summary>
+    public AccessPath? BenaphoreCounter { get; private set; }
+
+    /// <summary>An atomic decrement (or add) of the benaphore's counter: the lock is released there.</summary>
+    public bool IsBenaphoreRelease(IInvocationOperation invocation) =>
+        BenaphoreCounter is { } counter && invocation.TargetMethod.Name is "Decrement" or "Add" &&
+        CounterOf(invocation) is { } path && path.Equals(counter);
+
     /// <summary>The acquisition runs only when <paramref name="condition"/> has the value <paramref name="value"/>.</summary>
     public void AddGuard(IOperation? condition, bool value, bool trackCounter)
     {
+        if (_lock.Primitive is LockPrimitive.SemaphoreSlim or LockPrimitive.Semaphore && condition is not null)
+        {
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                if (operation is IInvocationOperation { TargetMethod.Name: "Increment" or "Add" } increment && CounterOf(increment) is { } counter)
+                {
+                    BenaphoreCounter = counter;
+                }
+            }
+        }
+
         if (TryGetCounterTest(condition, out var local, out var kind, out var constant))
         {
             if (trackCounter && ((kind == BinaryOperatorKind.Equals && value) || (kind == BinaryOperatorKind.NotEquals && !value)))
@@ -131,6 +154,26 @@ internal sealed class HeldLockConditions
         }
 
         return false;
+    }
+
+    /// <summary>The location an <c>Interlocked</c> call changes (its <c>ref</c> first argument).</summary>
+    private AccessPath? CounterOf(IInvocationOperation invocation)
+    {
+        if (!invocation.TargetMethod.ContainingType.Is(_locks.Interlocked))
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0 && argument.Parameter.RefKind == RefKind.Ref &&
+                AccessPath.TryCreate(argument.Value, out var path))
+            {
+                return path;
+            }
+        }
+
+        return null;
     }
 
     /// <summary><c>sem.CurrentCount == 0</c> (or <c>!= 0</c>, either side) on this lock's semaphore: <paramref name="noneFree"/> is the value while held.</summary>

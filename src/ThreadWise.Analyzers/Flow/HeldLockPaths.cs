@@ -649,7 +649,8 @@ internal sealed class HeldLockPaths
         SyntaxNode? site = null;
         foreach (var current in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
         {
-            if (current is IInvocationOperation invocation && (_lock.IsReleasedBy(invocation, _facts.Locks) || _handOffs.IsHandOff(invocation)))
+            if (current is IInvocationOperation invocation &&
+                (_lock.IsReleasedBy(invocation, _facts.Locks) || _conditions.IsBenaphoreRelease(invocation) || _handOffs.IsHandOff(invocation)))
             {
                 released = true;
                 return site;

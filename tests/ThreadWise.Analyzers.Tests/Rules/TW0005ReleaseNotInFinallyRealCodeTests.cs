@@ -118,6 +118,58 @@ public class TW0005ReleaseNotInFinallyRealCodeTests
     }
 
     [Fact]
+    public Task NoDiagnostic_BenaphoreReleasedByTheAtomicDecrementOfItsCounter()
+    {
+        // FASTER's TcpNetworkSender.Throttle: the semaphore is waited on only when the atomic increment says the
+        // throttle is full; the atomic decrement gives the slot back, and Release only wakes the next waiter. The twins:
+        // a call that can throw before the decrement, and a decrement of another counter.
+        const string source = """
+            using System.Threading;
+
+            class Sender
+            {
+                private const int ThrottleMax = 8;
+                private readonly SemaphoreSlim _throttle = new SemaphoreSlim(0);
+                private int _throttleCount;
+                private int _other;
+
+                public void Throttle()
+                {
+                    if (_throttleCount < ThrottleMax) return;
+                    if (Interlocked.Increment(ref _throttleCount) > ThrottleMax)
+                        _throttle.Wait();
+
+                    if (Interlocked.Decrement(ref _throttleCount) >= ThrottleMax)
+                        _throttle.Release();
+                }
+
+                public void ThrottleAndSend(System.IO.Stream stream)
+                {
+                    if (Interlocked.Increment(ref _throttleCount) > ThrottleMax)
+                        {|#0:_throttle.Wait()|};
+
+                    {|#1:stream.Flush()|};
+                    if (Interlocked.Decrement(ref _throttleCount) >= ThrottleMax)
+                        _throttle.Release();
+                }
+
+                public void ThrottleOther()
+                {
+                    if (Interlocked.Increment(ref _throttleCount) > ThrottleMax)
+                        {|#2:_throttle.Wait()|};
+
+                    if ({|#3:Interlocked.Decrement(ref _other) >= ThrottleMax|})
+                        _throttle.Release();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(
+            source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_throttle", "an exception from 'stream.Flush()' at line 25 leaves it held"),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("_throttle", "a path that leaves after line 35 never releases it"));
+    }
+
+    [Fact]
     public Task NoDiagnostic_DebugAssertBetweenEnterAndExit()
     {
         // FASTER's LightConcurrentStack: Debug.Assert is not in a release build, and a failed one ends the process
