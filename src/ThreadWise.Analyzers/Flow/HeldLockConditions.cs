@@ -66,13 +66,14 @@ internal sealed class HeldLockConditions
         CounterOf(invocation) is { } path && path.Equals(counter);
 
     /// <summary>The acquisition runs only when <paramref name="condition"/> has the value <paramref name="value"/>.</summary>
-    public void AddGuard(IOperation? condition, bool value, bool trackCounter)
+    public void AddGuard(IOperation? condition, bool value, bool trackCounter, SemanticModel? model = null)
     {
         if (_lock.Primitive is LockPrimitive.SemaphoreSlim or LockPrimitive.Semaphore && condition is not null)
         {
             foreach (var operation in condition.DescendantsAndSelf())
             {
-                if (operation is IInvocationOperation { TargetMethod.Name: "Increment" or "Add" } increment && CounterOf(increment) is { } counter)
+                var read = operation is ILocalReferenceOperation copy ? InitialValue(copy, model) : operation;
+                if (read is IInvocationOperation { TargetMethod.Name: "Increment" or "Add" } increment && CounterOf(increment) is { } counter)
                 {
                     BenaphoreCounter = counter;
                 }
@@ -154,6 +155,19 @@ internal sealed class HeldLockConditions
         }
 
         return false;
+    }
+
+    /// <summary>The initializer of a local declared in the same file (<c>var cnt = Interlocked.Increment(ref _count);</c>).</summary>
+    private static IOperation? InitialValue(ILocalReferenceOperation local, SemanticModel? model)
+    {
+        if (model is null || local.Local.DeclaringSyntaxReferences.Length != 1 ||
+            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer } ||
+            initializer.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        return model.GetOperation(initializer) is { } value ? OperationTree.WithoutImplicitConversions(value) : null;
     }
 
     /// <summary>The location an <c>Interlocked</c> call changes (its <c>ref</c> first argument).</summary>

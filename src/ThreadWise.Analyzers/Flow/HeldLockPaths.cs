@@ -677,7 +677,7 @@ internal sealed class HeldLockPaths
         }
 
         var whenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
-        _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter);
+        _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter, _graph.OriginalOperation.SemanticModel);
     }
 
     /// <summary>A boolean local, field or chain tested in a condition (<c>flag</c>, <c>!flag</c>), for callers that track flags.</summary>

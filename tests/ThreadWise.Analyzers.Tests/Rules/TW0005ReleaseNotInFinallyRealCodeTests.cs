@@ -143,6 +143,22 @@ public class TW0005ReleaseNotInFinallyRealCodeTests
                         _throttle.Release();
                 }
 
+                public void ThrottleThroughALocal()
+                {
+                    var cnt = Interlocked.Increment(ref _throttleCount);
+                    if (cnt < 0)
+                    {
+                        Interlocked.Decrement(ref _throttleCount);
+                        return;
+                    }
+
+                    if (cnt > ThrottleMax)
+                        _throttle.Wait();
+
+                    if (Interlocked.Decrement(ref _throttleCount) >= ThrottleMax)
+                        _throttle.Release();
+                }
+
                 public void ThrottleAndSend(System.IO.Stream stream)
                 {
                     if (Interlocked.Increment(ref _throttleCount) > ThrottleMax)
@@ -165,8 +181,8 @@ public class TW0005ReleaseNotInFinallyRealCodeTests
             """;
         return Verify.VerifyAnalyzerAsync(
             source,
-            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_throttle", "an exception from 'stream.Flush()' at line 25 leaves it held"),
-            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("_throttle", "a path that leaves after line 35 never releases it"));
+            Verify.Diagnostic().WithLocation(0).WithLocation(1).WithArguments("_throttle", "an exception from 'stream.Flush()' at line 41 leaves it held"),
+            Verify.Diagnostic().WithLocation(2).WithLocation(3).WithArguments("_throttle", "a path that leaves after line 51 never releases it"));
     }
 
     [Fact]
