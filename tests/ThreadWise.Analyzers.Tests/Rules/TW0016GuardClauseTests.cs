@@ -242,6 +242,29 @@ public class TW0016GuardClauseTests
     }
 
     [Fact]
+    public Task Reports_DisposeGuard_WhenAPeriodicTimerCallbackDisposes()
+    {
+        const string source = """
+            using System;
+            using System.Threading;
+            sealed class Watchdog : IDisposable
+            {
+                private bool _disposed;
+                private readonly Timer _timer;
+                public Watchdog() => _timer = new Timer(_ => Dispose(), null, 0, 100);
+                public void Dispose()
+                {
+                    {|#0:if (_disposed)|} return;
+                    _disposed = true;
+                    _timer.Dispose();
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Race(0, "_disposed", "set", "in the timer callback at line 7, whose calls can overlap", "write"));
+    }
+
+    [Fact]
     public Task Reports_GuardClause_CrossType_AtBuildTime()
     {
         const string source = """
