@@ -19,8 +19,8 @@ namespace ThreadWise.CodeFixes.Rules;
 
 /// <summary>
 /// TW0016: wraps the whole <c>if</c> (check and act) in <c>lock</c> — for a guard clause, the guard and the statements
-/// of its block through the last write of what it checks (<see cref="TW0016GuardSpan"/>) — — on the lock the type's other writes of the field
-/// already take when they all take one, otherwise on TW0001's dedicated lock object (one per type and staticness, so
+/// of its block through the last write of what it checks (<see cref="TW0016GuardSpan"/>) — on the lock the type's
+/// other writes of the field already take when they all take one, otherwise on TW0001's dedicated lock object (one per type and staticness, so
 /// both rules' fixes lock the same object); or, second, turns it into <c>Atomic.TryUpdate</c> where that is the same
 /// code made atomic (<see cref="TW0016AtomicPlan"/>).
 /// </summary>
@@ -75,9 +75,10 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
 
         var guard = TW0016GuardSpan.TryCreate(model, statement, cancellationToken);
         var storage = guard?.Storage ?? CheckedStorage(conditional);
-        if (guard is null && storage is null && TW0016GuardSpan.IsGuardClause(statement))
+        if (guard is null && storage is null && TW0016GuardSpan.AlwaysLeaves(statement))
         {
-            // A guard clause whose span cannot sit in a lock (it awaits, or holds a label): wrapping the if alone would not help.
+            // A guard clause whose span cannot sit in a lock (it awaits, holds a label, or is not in a block): wrapping
+            // the if alone would leave the act outside.
             return (null, null, null);
         }
 
@@ -110,6 +111,7 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
                 {
                     IIncrementOrDecrementOperation i => i.Target,
                     IAssignmentOperation a => a.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref } argument => argument.Value,
                     _ => null,
                 };
                 if (target is not null && Symbol(target) is { } written && read.Contains(written))

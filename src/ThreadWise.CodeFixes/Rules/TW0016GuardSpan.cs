@@ -107,8 +107,10 @@ internal sealed class TW0016GuardSpan
     }
 
     /// <summary>An <c>if</c> with no <c>else</c>, in a block, whose branch always leaves the rest of the block.</summary>
-    public static bool IsGuardClause(IfStatementSyntax statement) =>
-        statement.Else is null && statement.Parent is BlockSyntax && AlwaysLeaves(statement.Statement);
+    public static bool IsGuardClause(IfStatementSyntax statement) => statement.Parent is BlockSyntax && AlwaysLeaves(statement);
+
+    /// <summary>An <c>if</c> with no <c>else</c> whose branch always leaves: what follows it runs only when its condition was false.</summary>
+    public static bool AlwaysLeaves(IfStatementSyntax statement) => statement.Else is null && AlwaysLeaves(statement.Statement);
 
     /// <summary>The branch ends in <c>return</c>, <c>throw</c>, <c>break</c> or <c>continue</c> (as the analyzer's guard clause).</summary>
     private static bool AlwaysLeaves(StatementSyntax statement) => statement switch

@@ -285,6 +285,60 @@ public class TW0016GuardClauseFixTests
     }
 
     [Fact]
+    public Task Fix_ABranchThatActsAndLeaves_IsTheIfShape_TheLockHoldsTheIfAlone()
+    {
+        const string source = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Gate
+            {
+                private int _active;
+
+                public bool Enter(int max)
+                {
+                    {|TW0016:if (Volatile.Read(ref _active) < max)|}
+                    {
+                        Interlocked.Increment(ref _active);
+                        return true;
+                    }
+
+                    return false;
+                }
+
+                public void Run() => Parallel.For(0, 10, _ => Enter(4));
+            }
+            """;
+        const string fixedSource = """
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class Gate
+            {
+                private int _active;
+                private readonly object _sync = new object();
+
+                public bool Enter(int max)
+                {
+                    lock (_sync)
+                    {
+                        if (Volatile.Read(ref _active) < max)
+                        {
+                            Interlocked.Increment(ref _active);
+                            return true;
+                        }
+                    }
+
+                    return false;
+                }
+
+                public void Run() => Parallel.For(0, 10, _ => Enter(4));
+            }
+            """;
+        return VerifyFix.VerifyCodeFixAsync(source, fixedSource);
+    }
+
+    [Fact]
     public Task NoFix_WhenTheSpanAwaits()
     {
         const string source = """
