@@ -490,6 +490,47 @@ public class TW0016GuardClauseTests
             void Run() => Parallel.For(0, 10, _ => Step());
         """));
 
+    [Fact]
+    public Task NoDiagnostic_OptimisticInterlockedWithRollback_AndAValueOnlyPassedToACall() => Verify.VerifyAnalyzerAsync(InClass("""
+            private int _lock;
+            private int _count;
+            private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _index = new();
+
+            bool TryReadLock()
+            {
+                if (_lock >= 0)
+                {
+                    if (Interlocked.Increment(ref _lock) > 0) return true;
+                    Interlocked.Decrement(ref _lock);
+                }
+
+                return false;
+            }
+
+            bool Add(string key)
+            {
+                if (!_index.TryAdd(key, _count)) return false;
+                _count++;
+                return true;
+            }
+
+            void Run() => Parallel.For(0, 10, i => { TryReadLock(); Add(i.ToString()); });
+        """));
+
+    [Fact]
+    public Task Reports_AGuardThatComparesAValueReadThroughVolatileOrACall() => Verify.VerifyAnalyzerAsync(InClass("""
+            private int _count;
+
+            bool Add(int max)
+            {
+                {|#0:if (Math.Max(Volatile.Read(ref _count), 0) >= max)|} return false;
+                _count++;
+                return true;
+            }
+
+            void Run() => Parallel.For(0, 10, _ => Add(4));
+        """), Race(0, "_count", "incremented", Parallel(22), "increment"));
+
     // ---- negatives: real-code shapes where the code does not run concurrently -------------------------------------
 
     [Fact]

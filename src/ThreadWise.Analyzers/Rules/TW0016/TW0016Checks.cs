@@ -60,6 +60,14 @@ internal static class TW0016Checks
                     : null;
             }
 
+            if (current is IConditionalOperation { Syntax: IfStatementSyntax } tested && child == tested.Condition &&
+                write is IInvocationOperation && UseIn(tested.Condition, path, locks) == Use.Guarded)
+            {
+                // if (_lock >= 0) { if (Interlocked.Increment(ref _lock) > 0) return true; … }: the act is the
+                // condition's own atomic step, whose result is tested (the check made again, atomically).
+                return null;
+            }
+
             if (current is not IConditionalOperation { Syntax: IfStatementSyntax } conditional || child == conditional.Condition)
             {
                 continue;
@@ -90,7 +98,7 @@ internal static class TW0016Checks
         for (var i = block.Operations.IndexOf(statement) - 1; i >= 0; i--)
         {
             if (block.Operations[i] is IConditionalOperation { Syntax: IfStatementSyntax, WhenFalse: null } guard && Leave(guard.WhenTrue) != Leaving.None &&
-                UseIn(guard.Condition, path, locks) is var use and not Use.None)
+                UseIn(guard.Condition, path, locks, guardClause: true) is var use and not Use.None)
             {
                 return (guard, use);
             }
@@ -165,7 +173,11 @@ internal static class TW0016Checks
     }
 
     /// <summary>How the condition reads the location: as a value, only as a null test, or through Interlocked.</summary>
-    private static Use UseIn(IOperation condition, AccessPath path, LockApi locks)
+    /// <param name="guardClause">
+    /// A guard clause must test the value itself (compare it, test it as a flag, match a pattern): one only passed to a
+    /// call (<c>if (!_map.TryAdd(key, _count)) return false;</c>) asks about something else.
+    /// </param>
+    private static Use UseIn(IOperation condition, AccessPath path, LockApi locks, bool guardClause = false)
     {
         var result = Use.None;
         var stack = new Stack<IOperation>();
@@ -182,6 +194,11 @@ internal static class TW0016Checks
                 AccessPath.TryCreate(operation, out var read) && read.Equals(path))
             {
                 var use = Classify(operation, locks);
+                if (use == Use.Value && guardClause && OnlyPassedToACall(operation, condition, locks))
+                {
+                    continue;
+                }
+
                 if (use == Use.Guarded)
                 {
                     return Use.Guarded;
@@ -202,6 +219,30 @@ internal static class TW0016Checks
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Between the read and the condition, an argument of a call other than <c>Volatile.Read</c>/<c>Interlocked.Read</c>
+    /// whose result is not then compared (<c>Math.Max(_count, 0) &gt;= max</c> still tests the value).
+    /// </summary>
+    private static bool OnlyPassedToACall(IOperation read, IOperation condition, LockApi locks)
+    {
+        var passed = false;
+        for (var node = read; node != condition && node.Parent is { } parent; node = parent)
+        {
+            if (parent is IArgumentOperation { Parent: IInvocationOperation call } &&
+                !(call.TargetMethod.Name == "Read" && (call.TargetMethod.ContainingType.Is(locks.Interlocked) || call.TargetMethod.ContainingType.Is(locks.Volatile))))
+            {
+                passed = true;
+            }
+            else if (parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals or BinaryOperatorKind.LessThan or
+                         BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual })
+            {
+                passed = false;
+            }
+        }
+
+        return passed;
     }
 
     private static Use Classify(IOperation read, LockApi locks)
