@@ -46,6 +46,13 @@ public class IncompleteCodeTests
                 _gate.Release();
             }
 
+            public bool TryTake(int amount)
+            {
+                if (_balance < amount) return false;
+                _balance -= amount;
+                return true;
+            }
+
             public void Run()
             {
                 var t = new Thread(Run);
@@ -56,6 +63,7 @@ public class IncompleteCodeTests
                 _balance++;
                 Monitor.Exit(_sync);
                 Parallel.For(0, 10, i => s_count += i);
+                Parallel.For(0, 10, i => TryTake(i));
                 var queue = new BlockingCollection<int>();
                 var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { s_count += x; } });
                 consumer.Wait();
