@@ -652,4 +652,47 @@ public class TW0016GuardClauseTests
                 c.Open();
             });
         """));
+
+    // ---- a cache refresh after the guard (netmq's clock) ---------------------------------------------------------
+
+    private static string Clock(string refresh) => $$"""
+        using System.Diagnostics;
+        using System.Threading.Tasks;
+
+        static class Clock
+        {
+            private static long s_lastTsc;
+            private static long s_lastTime;
+            private static int s_refreshes;
+
+            public static long NowMs()
+            {
+                long tsc = Stopwatch.GetTimestamp();
+                {|#0:if (tsc - s_lastTsc <= 100 && tsc >= s_lastTsc)|}
+                {
+                    return s_lastTime;
+                }
+
+        {{refresh}}
+            }
+
+            static void Run() => Parallel.For(0, 10, _ => NowMs());
+        }
+        """;
+
+    [Fact]
+    public Task NoDiagnostic_CacheRefreshAfterTheGuard_ReturnsTheStoredValue() => Verify.VerifyAnalyzerAsync(Clock("""
+                s_lastTsc = tsc;
+                s_lastTime = Stopwatch.GetTimestamp() / 1000;
+                return s_lastTime;
+        """).Replace("{|#0:", "").Replace(")|}", ")"));
+
+    [Theory]
+    [InlineData("        s_lastTsc = s_lastTsc + 1;\n        s_lastTime = tsc / 1000;\n        return s_lastTime;", "updated", "update")]
+    [InlineData("        s_lastTsc = tsc;\n        s_lastTime = tsc / 1000;\n        s_refreshes++;\n        return s_lastTime;", "set", "write")]
+    [InlineData("        s_lastTsc = tsc;\n        s_lastTime = tsc / 1000;\n        return 1;", "set", "write")]
+    [InlineData("        s_lastTsc = 0;\n        s_lastTime = tsc / 1000;\n        return s_lastTime;", "set", "write")]
+    public Task Reports_GuardFollowedByMoreThanARefresh(string refresh, string verb, string noun) => Verify.VerifyAnalyzerAsync(
+        Clock(refresh),
+        Race(0, "s_lastTsc", verb, Parallel(20 + refresh.Split('\n').Length), noun));
 }

@@ -55,7 +55,8 @@ internal static class TW0016Checks
             if (current is IBlockOperation block && GuardBefore(block, child, path, locks) is var (guard, guardUse))
             {
                 // if (_started) return; … _started = true;: the guard clause is the check, the rest of the block the act.
-                return guardUse == Use.Value && !lockedIfs.Contains(guard) && !IsIdempotentAfterGuard(guard, block, child, write, path)
+                return guardUse == Use.Value && !lockedIfs.Contains(guard) && !IsIdempotentAfterGuard(guard, block, child, write, path) &&
+                       !IsRefreshAfterGuard(guard, block, path)
                     ? guard.Syntax
                     : null;
             }
@@ -147,6 +148,55 @@ internal static class TW0016Checks
         return value.ConstantValue.HasValue && next < block.Operations.Length && block.Operations[next] == statement &&
                statement is IExpressionStatementOperation { Operation: var whole } && TW0001Collector.Unwrap(whole) == assignment &&
                NothingRunsAfter(statement, Leave(guard.WhenTrue));
+    }
+
+    /// <summary>
+    /// A cache refresh after a guard clause: everything from the guard to the end of the body stores, into fields or
+    /// properties, values that do not read what the guard checked and are not constants, and the last statement may
+    /// return one of the stored values (netmq's clock: <c>if (fresh) return s_lastTime; s_lastTsc = tsc; s_lastTime =
+    /// NowUs() / 1000; return s_lastTime;</c>). Two threads both refresh; the last writer wins with a value as good, and
+    /// neither claims anything. A constant store (<c>_state = Running;</c>), a stored value computed from the checked one
+    /// (<c>_count = _count + 1</c>), any other statement (<c>StartWorker();</c>) or a returned claim (<c>return true;</c>)
+    /// is not a refresh.
+    /// </summary>
+    private static bool IsRefreshAfterGuard(IConditionalOperation guard, IBlockOperation block, AccessPath path)
+    {
+        if (Leave(guard.WhenTrue) != Leaving.Body || block.Parent is not (IMethodBodyOperation or IAnonymousFunctionOperation or ILocalFunctionOperation))
+        {
+            return false;
+        }
+
+        var stored = new List<AccessPath>();
+        for (var i = block.Operations.IndexOf(guard) + 1; i < block.Operations.Length; i++)
+        {
+            var operation = block.Operations[i];
+            if (operation is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment } &&
+                AccessPath.TryCreate(assignment.Target, out var target) && !assignment.Value.ConstantValue.HasValue && !Reads(assignment.Value, path))
+            {
+                stored.Add(target);
+                continue;
+            }
+
+            return i == block.Operations.Length - 1 && stored.Count > 0 &&
+                   operation is IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } &&
+                   AccessPath.TryCreate(TW0001Collector.Unwrap(returned), out var read) && stored.Contains(read);
+        }
+
+        return stored.Count > 0;
+    }
+
+    private static bool Reads(IOperation value, AccessPath path)
+    {
+        foreach (var operation in value.DescendantsAndSelf())
+        {
+            if (operation is IMemberReferenceOperation or ILocalReferenceOperation or IParameterReferenceOperation &&
+                AccessPath.TryCreate(operation, out var read) && read.Equals(path))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Control goes from <paramref name="statement"/> straight to where the guard's jump goes: the end of the body, or the loop.</summary>
