@@ -21,12 +21,25 @@ public sealed class Buggy
         }
     }
 
-    /// <summary>Two threads withdraw <paramref name="amount"/> each; returns the final balance.</summary>
-    public static int Run(int balance, int amount)
+    /// <summary>The same withdrawal written with a guard clause, as most C# writes it: the same two steps, the same race.</summary>
+    public bool TryWithdraw(int amount)
+    {
+        if (_balance < amount) // expect: TW0016
+        {
+            return false;
+        }
+
+        Thread.Sleep(1); // the teller counts the notes
+        _balance -= amount;
+        return true;
+    }
+
+    /// <summary>Two threads withdraw <paramref name="amount"/> each (through the guard clause when <paramref name="guarded"/>); returns the final balance.</summary>
+    public static int Run(int balance, int amount, bool guarded)
     {
         var account = new Buggy(balance);
-        var first = new Thread(() => account.Withdraw(amount));
-        var second = new Thread(() => account.Withdraw(amount));
+        var first = new Thread(() => { if (guarded) account.TryWithdraw(amount); else account.Withdraw(amount); });
+        var second = new Thread(() => { if (guarded) account.TryWithdraw(amount); else account.Withdraw(amount); });
         first.Start();
         second.Start();
         first.Join();

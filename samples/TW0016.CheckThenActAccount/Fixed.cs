@@ -22,12 +22,28 @@ public sealed class Fixed
         }
     }
 
-    /// <summary>Two threads withdraw <paramref name="amount"/> each; returns the final balance.</summary>
-    public static int Run(int balance, int amount)
+    /// <summary>The guard-clause withdrawal with one lock from the guard through the write (what the code fix writes).</summary>
+    public bool TryWithdraw(int amount)
+    {
+        lock (_sync)
+        {
+            if (_balance < amount)
+            {
+                return false;
+            }
+
+            Thread.Sleep(1); // the teller counts the notes
+            _balance -= amount;
+        }
+        return true;
+    }
+
+    /// <summary>Two threads withdraw <paramref name="amount"/> each (through the guard clause when <paramref name="guarded"/>); returns the final balance.</summary>
+    public static int Run(int balance, int amount, bool guarded)
     {
         var account = new Fixed(balance);
-        var first = new Thread(() => account.Withdraw(amount));
-        var second = new Thread(() => account.Withdraw(amount));
+        var first = new Thread(() => { if (guarded) account.TryWithdraw(amount); else account.Withdraw(amount); });
+        var second = new Thread(() => { if (guarded) account.TryWithdraw(amount); else account.Withdraw(amount); });
         first.Start();
         second.Start();
         first.Join();

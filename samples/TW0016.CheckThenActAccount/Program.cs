@@ -6,7 +6,8 @@ namespace Samples.TW0016;
 
 /// <summary>
 /// Runs the course's withdrawal 100 times: two threads each take 800 from an account holding 1,000. Sequentially one
-/// withdrawal succeeds and the balance is 200; with the check and the act apart, both succeed and it is -600.
+/// withdrawal succeeds and the balance is 200; with the check and the act apart, both succeed and it is -600. The same
+/// again with the check written as a guard clause (<c>if (_balance &lt; amount) return false;</c>).
 /// </summary>
 public static class Program
 {
@@ -20,13 +21,17 @@ public static class Program
         if (which is "bug" or "both")
         {
             Console.WriteLine("--- bug: if (_balance >= amount) { Thread.Sleep(1); _balance -= amount; } ---");
-            Measure(Buggy.Run);
+            Measure((b, a) => Buggy.Run(b, a, guarded: false));
+            Console.WriteLine("--- bug, guard clause: if (_balance < amount) return false; Thread.Sleep(1); _balance -= amount; ---");
+            Measure((b, a) => Buggy.Run(b, a, guarded: true));
         }
 
         if (which is "fixed" or "both")
         {
             Console.WriteLine("--- fixed: lock (_sync) { if (_balance >= amount) { ... } } ---");
-            Measure(Fixed.Run);
+            Measure((b, a) => Fixed.Run(b, a, guarded: false));
+            Console.WriteLine("--- fixed, guard clause: lock (_sync) { if (_balance < amount) return false; ...; _balance -= amount; } ---");
+            Measure((b, a) => Fixed.Run(b, a, guarded: true));
         }
 
         return 0;

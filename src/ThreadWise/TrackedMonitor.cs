@@ -6,15 +6,15 @@ namespace ThreadWise;
 /// <summary>
 /// <see cref="Monitor"/> with the same method signatures, reporting every acquisition and release to
 /// <see cref="LockOrderValidator"/> when validation is on (and only forwarding to <see cref="Monitor"/> when it is off).
-/// It is the target for making existing code visible to the validator without editing it: a test build that
-/// redirects <c>Monitor</c> calls here (see the package readme: a <c>global using Monitor = ThreadWise.TrackedMonitor;</c>
-/// alias, switched on by an MSBuild property) validates every explicit <c>Monitor.Enter</c>/<c>Exit</c> pair.
+/// It is the target for making existing code visible to the validator without editing it: a test build with
+/// <c>-p:ThreadWiseTrackMonitor=true</c> (see the package readme) rewrites every <see cref="Monitor"/> call of that
+/// signature in its IL into a call of the method here.
 /// </summary>
 /// <remarks>A <c>lock</c> statement compiles to <see cref="Monitor.Enter(object, ref bool)"/> and
-/// <see cref="Monitor.Exit(object)"/> in IL: swapping those two call targets in a test build's IL (instrumentation
-/// as coverage tools do) reaches plain <c>lock</c> statements too; <see cref="Enter(object, ref bool)"/> and
-/// <see cref="Exit(object)"/> have exactly their signatures. <see cref="Wait(object)"/> and the pulses forward to
-/// <see cref="Monitor"/>; the lock counts as held across a wait.</remarks>
+/// <see cref="Monitor.Exit(object)"/> in IL; <see cref="Enter(object, ref bool)"/> and <see cref="Exit(object)"/> have
+/// exactly their signatures, so the rewrite is a swap of call targets that reaches plain <c>lock</c> statements too.
+/// <see cref="Wait(object)"/> and the pulses forward to <see cref="Monitor"/>; the lock counts as held across a wait.
+/// Every public static method here must keep <see cref="Monitor"/>'s signature: the rewrite matches by it.</remarks>
 public static class TrackedMonitor
 {
     /// <summary><see cref="Monitor.Enter(object)"/>, recorded by the validator.</summary>

@@ -53,6 +53,38 @@ public sealed class FixTests
         Tool.DeleteTempFolder(folder);
     }
 
+    [Fact]
+    public async Task Fix_MultiTargeted_FixesThroughTheFirstFramework_NamesWhatOnlyAnotherOneReports()
+    {
+        var folder = Tool.NewTempFolder("fixmulti");
+        var project = Path.Combine(folder, "Multi.csproj");
+        File.WriteAllText(project, """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFrameworks>net10.0;netstandard2.0</TargetFrameworks>
+                <LangVersion>latest</LangVersion>
+                <ImplicitUsings>disable</ImplicitUsings>
+              </PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(folder, "Code.cs"), Scenarios.PerFramework);
+        Tool.Restore(project);
+
+        var fix = await Tool.RunAsync("analyze", project, "--fix");
+
+        Assert.True(fix.ExitCode == 1, fix.ToString());
+        Assert.Contains("Multi: 1 finding(s) reported only for netstandard2.0, left for `--framework netstandard2.0 --fix`", fix.Output, StringComparison.Ordinal);
+        Assert.Contains("Not fixed (1):", fix.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Code\.cs\(19,9\): warning TW0006", fix.Output);
+
+        var second = await Tool.RunAsync("analyze", project, "--fix", "--framework", "netstandard2.0");
+        var check = await Tool.RunAsync("analyze", project);
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Tool.DeleteTempFolder(folder);
+    }
+
     private static Dictionary<string, string> Sources(string folder) => Directory
         .GetFiles(folder, "*.cs", SearchOption.AllDirectories)
         .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

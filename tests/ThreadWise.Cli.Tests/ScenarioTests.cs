@@ -57,6 +57,44 @@ public sealed class ScenarioTests : IClassFixture<Scenarios>
     }
 
     [Fact]
+    public async Task MultiTargeted_EachFrameworkAnalyzed_SameFindingOnce()
+    {
+        var run = await Tool.RunAsync("analyze", scenarios.MultiTargeted);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("Multi for 2 target frameworks: 3 finding(s)", run.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            new[] { "(9,9): warning TW0003", "(17,9): warning TW0003", "(19,9): warning TW0006" },
+            FindingLines(run.Output));
+    }
+
+    [Theory]
+    [InlineData("net10.0", "(9,9): warning TW0003|(17,9): warning TW0003")]
+    [InlineData("netstandard2.0", "(9,9): warning TW0003|(19,9): warning TW0006")]
+    public async Task MultiTargeted_Framework_AnalyzesThatOneOnly(string framework, string expected)
+    {
+        var run = await Tool.RunAsync("analyze", scenarios.MultiTargeted, "--framework", framework);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains($"analyzed for {framework} only", run.Error, StringComparison.Ordinal);
+        Assert.Equal(expected.Split('|'), FindingLines(run.Output));
+    }
+
+    [Fact]
+    public async Task MultiTargeted_FrameworkItDoesNotTarget_IsSkipped()
+    {
+        var run = await Tool.RunAsync("analyze", scenarios.MultiTargeted, "--framework", "net48");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("skipped Multi: not targeting net48", run.Error, StringComparison.Ordinal);
+    }
+
+    private static string[] FindingLines(string output) => System.Text.RegularExpressions.Regex
+        .Matches(output, @"Code\.cs(?<at>\(\d+,\d+\): warning TW\d{4})")
+        .Select(m => m.Groups["at"].Value)
+        .ToArray();
+
+    [Fact]
     public async Task ProjectWithMissingSdk_NamedWithReason_OthersStillAnalyzed_Exit2()
     {
         var sarif = Path.Combine(scenarios.Root, "broken.sarif");

@@ -1,7 +1,8 @@
 using System;
 using System.Threading;
 using Xunit;
-// What the ThreadWiseTrackMonitor switch adds to a test build (a global alias): the code below is unchanged Monitor code.
+// Unchanged Monitor code calling TrackedMonitor, as the ThreadWiseTrackMonitor switch makes it in a test build
+// (there by rewriting the IL: tests/ThreadWise.Build.Tests; here through an alias).
 using Monitor = ThreadWise.TrackedMonitor;
 
 namespace ThreadWise.Tests;

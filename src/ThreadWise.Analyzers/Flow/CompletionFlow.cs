@@ -456,7 +456,7 @@ internal sealed class CompletionFlow
         var type = call.Instance?.Type;
         return type.Is(api.BlockingCollection) ? "it throws InvalidOperationException" :
             type.Is(api.WorkerPool) ? "it throws InvalidOperationException (\"Pool not running\")" :
-            api.BlockAdd.ContainsMethod(method) ? "the block declines it and the item is silently dropped" :
+            api.BlockAdd.ContainsMethod(method) || api.IsTargetBlock(method.ContainingType) ? "the block declines it and the item is silently dropped" :
             method.Name == "TryWrite" ? "it returns false and the item is dropped" :
             "it throws ChannelClosedException";
     }

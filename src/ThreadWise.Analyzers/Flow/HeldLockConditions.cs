@@ -12,6 +12,10 @@ namespace ThreadWise.Analyzers.Flow;
 /// <item>the try-acquire flag (<c>if (taken)</c>) and the test that guarded the acquisition, repeated at the release
 /// (<c>if (useLock) Monitor.Enter(o); … if (useLock) Monitor.Exit(o);</c>, <c>if (m != null) m.WaitOne(); … if (m != null) m.ReleaseMutex();</c>);</item>
 /// <item>a test of whether the lock is held (<c>rw.IsReadLockHeld</c>, <c>Monitor.IsEntered(o)</c>): true;</item>
+/// <item>a null test of the lock object itself (<c>sem != null</c>): not null, the acquisition was a call on it;</item>
+/// <item>a test that the semaphore has no free permit (<c>sem.CurrentCount == 0</c>): true while this thread holds
+/// the only permit of a mutex-like semaphore (the author's test of whether the permit is out; with more permits it
+/// is the author's choice, not a missing <c>finally</c>);</item>
 /// <item>a loop counter's value when the acquisition runs at a fixed iteration (<c>if (i == 0) Monitor.Enter(o);</c>),
 /// stepped by the increments on the path, so a later <c>if (i == 2) Monitor.Exit(o);</c> or <c>i &lt; 3</c> has a known value.</item>
 /// </list>
@@ -22,10 +26,19 @@ internal sealed class HeldLockConditions
     private readonly LockApi _locks;
     private readonly List<(AccessPath Path, bool IsNullTest, bool HeldWhen)> _known = new();
 
+    private readonly IPropertySymbol? _currentCount;
+
     public HeldLockConditions(LockIdentity lockIdentity, LockApi locks)
     {
         _lock = lockIdentity;
         _locks = locks;
+        if (lockIdentity.Primitive == LockPrimitive.SemaphoreSlim && locks.SemaphoreSlim is { } semaphore)
+        {
+            foreach (var member in semaphore.GetMembers("CurrentCount"))
+            {
+                _currentCount ??= member as IPropertySymbol;
+            }
+        }
     }
 
     /// <summary>The flow capture that holds a try-acquire's result (<c>switch (Monitor.TryEnter(o))</c>): true while held.</summary>
@@ -40,9 +53,33 @@ internal sealed class HeldLockConditions
     /// <summary>The lock is held only when <paramref name="flag"/> is true (<c>Monitor.Enter(o, ref taken)</c>).</summary>
     public void AddFlag(AccessPath flag) => _known.Add((flag, false, true));
 
+    /// <summary>
+    /// The counter of a benaphore: the semaphore is waited on only when an atomic increment of this counter says the
+    /// lock is contended (<c>if (Interlocked.Increment(ref _count) &gt; 1) _sem.Wait();</c>). The matching atomic
+    /// decrement is the release; the semaphore's <c>Release</c> after it only wakes the next waiter.
+    /// </summary>
+    public AccessPath? BenaphoreCounter { get; private set; }
+
+    /// <summary>An atomic decrement (or add) of the benaphore's counter: the lock is released there.</summary>
+    public bool IsBenaphoreRelease(IInvocationOperation invocation) =>
+        BenaphoreCounter is { } counter && invocation.TargetMethod.Name is "Decrement" or "Add" &&
+        CounterOf(invocation) is { } path && path.Equals(counter);
+
     /// <summary>The acquisition runs only when <paramref name="condition"/> has the value <paramref name="value"/>.</summary>
-    public void AddGuard(IOperation? condition, bool value, bool trackCounter)
+    public void AddGuard(IOperation? condition, bool value, bool trackCounter, SemanticModel? model = null)
     {
+        if (_lock.Primitive is LockPrimitive.SemaphoreSlim or LockPrimitive.Semaphore && condition is not null)
+        {
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                var read = operation is ILocalReferenceOperation copy ? InitialValue(copy, model) : operation;
+                if (read is IInvocationOperation { TargetMethod.Name: "Increment" or "Add" } increment && CounterOf(increment) is { } counter)
+                {
+                    BenaphoreCounter = counter;
+                }
+            }
+        }
+
         if (TryGetCounterTest(condition, out var local, out var kind, out var constant))
         {
             if (trackCounter && ((kind == BinaryOperatorKind.Equals && value) || (kind == BinaryOperatorKind.NotEquals && !value)))
@@ -91,9 +128,21 @@ internal sealed class HeldLockConditions
             return true;
         }
 
-        if (_known.Count == 0 || !TryGetKey(condition, out var path, out var isNullTest, out negated))
+        if (IsNoFreePermitTest(operand, out var noneFree))
+        {
+            value = noneFree != negated;
+            return true;
+        }
+
+        if (!TryGetKey(condition, out var path, out var isNullTest, out negated))
         {
             return false;
+        }
+
+        if (isNullTest && !_lock.IsThis && _lock.Path.Equals(path))
+        {
+            value = !negated;
+            return true;
         }
 
         foreach (var (known, knownIsNullTest, heldWhen) in _known)
@@ -106,6 +155,68 @@ internal sealed class HeldLockConditions
         }
 
         return false;
+    }
+
+    /// <summary>The initializer of a local declared in the same file (<c>var cnt = Interlocked.Increment(ref _count);</c>).</summary>
+    private static IOperation? InitialValue(ILocalReferenceOperation local, SemanticModel? model)
+    {
+        if (model is null || local.Local.DeclaringSyntaxReferences.Length != 1 ||
+            local.Local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer } ||
+            initializer.SyntaxTree != model.SyntaxTree)
+        {
+            return null;
+        }
+
+        return model.GetOperation(initializer) is { } value ? OperationTree.WithoutImplicitConversions(value) : null;
+    }
+
+    /// <summary>The location an <c>Interlocked</c> call changes (its <c>ref</c> first argument).</summary>
+    private AccessPath? CounterOf(IInvocationOperation invocation)
+    {
+        if (!invocation.TargetMethod.ContainingType.Is(_locks.Interlocked))
+        {
+            return null;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0 && argument.Parameter.RefKind == RefKind.Ref &&
+                AccessPath.TryCreate(argument.Value, out var path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>sem.CurrentCount == 0</c> (or <c>!= 0</c>, either side) on this lock's semaphore: <paramref name="noneFree"/> is the value while held.</summary>
+    private bool IsNoFreePermitTest(IOperation? condition, out bool noneFree)
+    {
+        noneFree = false;
+        if (_currentCount is null || _lock.IsThis ||
+            condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals, OperatorMethod: null } binary)
+        {
+            return false;
+        }
+
+        var left = OperationTree.WithoutImplicitConversions(binary.LeftOperand);
+        var right = OperationTree.WithoutImplicitConversions(binary.RightOperand);
+        if (left is not IPropertyReferenceOperation)
+        {
+            (left, right) = (right, left);
+        }
+
+        if (left is not IPropertyReferenceOperation { Instance: { } instance } property ||
+            !SymbolEqualityComparer.Default.Equals(property.Property, _currentCount) ||
+            right.ConstantValue is not { HasValue: true, Value: 0 } ||
+            !AccessPath.TryCreate(OperationTree.WithoutImplicitConversions(instance), out var path) || !_lock.Path.Equals(path))
+        {
+            return false;
+        }
+
+        noneFree = binary.OperatorKind == BinaryOperatorKind.Equals;
+        return true;
     }
 
     /// <summary>The counter's value after <paramref name="operation"/> runs (null once it is written in an unknown way).</summary>

@@ -649,7 +649,8 @@ internal sealed class HeldLockPaths
         SyntaxNode? site = null;
         foreach (var current in ControlFlowGraphs.SelfAndDescendantsInOrder(operation))
         {
-            if (current is IInvocationOperation invocation && (_lock.IsReleasedBy(invocation, _facts.Locks) || _handOffs.IsHandOff(invocation)))
+            if (current is IInvocationOperation invocation &&
+                (_lock.IsReleasedBy(invocation, _facts.Locks) || _conditions.IsBenaphoreRelease(invocation) || _handOffs.IsHandOff(invocation)))
             {
                 released = true;
                 return site;
@@ -676,7 +677,7 @@ internal sealed class HeldLockPaths
         }
 
         var whenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
-        _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter);
+        _conditions.AddGuard(source.BranchValue, whenTrue, trackCounter, _graph.OriginalOperation.SemanticModel);
     }
 
     /// <summary>A boolean local, field or chain tested in a condition (<c>flag</c>, <c>!flag</c>), for callers that track flags.</summary>

@@ -194,6 +194,12 @@ internal sealed class CompletionApi
                 return CompletionRole.Complete;
             }
 
+            // ActionBlock<T>, BufferBlock<T>, … declare their own Post(item), which hides the DataflowBlock extension.
+            if (method.Name == "Post" && method.Parameters.Length == 1 && IsTargetBlock(type))
+            {
+                return CompletionRole.Add;
+            }
+
             return CompletionRole.None;
         }
 
@@ -303,6 +309,25 @@ internal sealed class CompletionApi
 
         var implementation = type.FindImplementationForInterfaceMember(interfaceMember);
         return SymbolEqualityComparer.Default.Equals(implementation?.OriginalDefinition, member.OriginalDefinition);
+    }
+
+    /// <summary>True when <paramref name="type"/> implements <c>ITargetBlock&lt;T&gt;</c> (interfaces of the definition, computed once).</summary>
+    public bool IsTargetBlock(INamedTypeSymbol? type)
+    {
+        if (type is null || TargetBlock is null)
+        {
+            return false;
+        }
+
+        foreach (var implemented in type.OriginalDefinition.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, TargetBlock))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static IMethodSymbol? SingleMethod(INamedTypeSymbol? type, string name)

@@ -152,21 +152,7 @@ internal sealed class ConsumerLoops
             return cached;
         }
 
-        IOperation? body = null;
-        foreach (var reference in definition.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == model.SyntaxTree)
-            {
-                body = model.GetOperation(reference.GetSyntax(cancellationToken), cancellationToken);
-                break;
-            }
-        }
-
-        if (body is ILocalFunctionOperation localFunction)
-        {
-            body = localFunction.Body;
-        }
-
+        var body = ReadBody(definition, model, cancellationToken);
         if (body is null)
         {
             // Not readable from this tree (another file, metadata): unknown, and not cached (another tree may read it).
@@ -201,12 +187,65 @@ internal sealed class ConsumerLoops
                     }
                 }
 
-                completesUnknown |= call.TargetMethod.DeclaringSyntaxReferences.Length > 0;
+                completesUnknown |= call.TargetMethod.DeclaringSyntaxReferences.Length > 0 && !IsInert(call.TargetMethod, model, cancellationToken);
             }
         }
 
         var summary = new Summary(DirectConsumerLoops(body).ToImmutableArray(), mayComplete.ToImmutable(), completesUnknown);
         return _summaries.GetOrAdd(definition, summary);
+    }
+
+    private static IOperation? ReadBody(IMethodSymbol definition, SemanticModel model, CancellationToken cancellationToken)
+    {
+        IOperation? body = null;
+        foreach (var reference in definition.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == model.SyntaxTree)
+            {
+                body = model.GetOperation(reference.GetSyntax(cancellationToken), cancellationToken);
+                break;
+            }
+        }
+
+        return body is ILocalFunctionOperation localFunction ? localFunction.Body : body;
+    }
+
+    /// <summary>
+    /// A method of this program, readable in this tree and not overridable, that completes nothing: it calls no other
+    /// method of the program, no completion, and hands nothing completable to other code (<c>Handle(item)</c> that
+    /// only prints). A body that calls it completes nothing through it.
+    /// </summary>
+    private bool IsInert(IMethodSymbol method, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var definition = method.OriginalDefinition;
+        if (definition.IsVirtual || definition.IsAbstract || definition.IsOverride || definition.IsExtern ||
+            ReadBody(definition, model, cancellationToken) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in Descendants(body))
+        {
+            if (operation is not IInvocationOperation call)
+            {
+                continue;
+            }
+
+            if (_api.Classify(call, out _) != CompletionRole.None || call.TargetMethod.DeclaringSyntaxReferences.Length > 0)
+            {
+                return false;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                if (_api.TryGetKey(argument.Value, out _))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Loops directly in <paramref name="body"/> (not in nested lambdas) that end only when their collection is completed.</summary>

@@ -75,7 +75,8 @@ internal sealed partial class LockOrderGraph
                 AddEdge(new Edge(m, b, EdgeKind.MethodLock, summary, null, taken, null));
             }
 
-            foreach (var held in plain ? taken.Held : ImmutableArray<LockAcquisition>.Empty)
+            // Re-entering a lock this body already holds never waits: no order from the locks taken since.
+            foreach (var held in plain && !Reenters(taken) ? taken.Held : ImmutableArray<LockAcquisition>.Empty)
             {
                 if (!SymbolEqualityComparer.Default.Equals(held.Lock, taken.Lock))
                 {

@@ -103,7 +103,7 @@ internal sealed partial class LockOrderGraph
                 var via = new List<Edge>();
                 if (edge.Kind == EdgeKind.LockCall)
                 {
-                    var nearest = NearestLocks(edge.To).FirstOrDefault(l => l.Lock != a);
+                    var nearest = NearestLocks(edge.To).FirstOrDefault(l => l.Lock != a && !ReentersAtCall(edge.Call!, l.Path));
                     if (nearest.Path is null)
                     {
                         continue;
@@ -120,6 +120,16 @@ internal sealed partial class LockOrderGraph
                 var only = ExclusiveThread(edge);
                 _budgetExhausted = false;
                 var returnPath = PathTowards(a, b, only);
+                if (returnPath is not null && ReentryHop(returnPath) is not null)
+                {
+                    // The shortest way back re-enters a lock its caller already holds: look for another one.
+                    returnPath = PathWithoutReentry(a, b, only);
+                    if (returnPath is null && !_budgetExhausted)
+                    {
+                        continue;
+                    }
+                }
+
                 if (only is not null && returnPath is null && !_budgetExhausted)
                 {
                     continue;
@@ -359,9 +369,9 @@ internal sealed partial class LockOrderGraph
     /// A shortest path from <paramref name="from"/> to <paramref name="target"/> inside their component, or null; with
     /// <paramref name="otherThanOnly"/>, one that avoids the orders only that thread takes.
     /// </summary>
-    private List<Edge>? PathTowards(int target, int from, LockLaunch? otherThanOnly)
+    private List<Edge>? PathTowards(int target, int from, LockLaunch? otherThanOnly, HashSet<Edge>? excluded = null)
     {
-        if (!_towards.TryGetValue((target, otherThanOnly), out var next))
+        if (excluded is not null || !_towards.TryGetValue((target, otherThanOnly), out var next))
         {
             // Breadth-first over reversed edges from the target: for each node, its first edge on a shortest path there.
             var built = new Dictionary<int, Edge>();
@@ -381,7 +391,7 @@ internal sealed partial class LockOrderGraph
                 var node = queue.Dequeue();
                 foreach (var edge in _in[node])
                 {
-                    if (_component[edge.From] == _component[target] &&
+                    if (_component[edge.From] == _component[target] && (excluded is null || !excluded.Contains(edge)) &&
                         (otherThanOnly is null || ExclusiveThread(edge) != otherThanOnly) && reached.Add(edge.From))
                     {
                         built[edge.From] = edge;
@@ -390,7 +400,10 @@ internal sealed partial class LockOrderGraph
                 }
             }
 
-            _towards[(target, otherThanOnly)] = next;
+            if (excluded is null)
+            {
+                _towards[(target, otherThanOnly)] = next;
+            }
         }
 
         if (next is null)

@@ -12,7 +12,9 @@ namespace ThreadWise.Analyzers.Model;
 /// constants, plain property accesses (<c>list.Count</c>), unchecked arithmetic, lambda creation, an object creation
 /// whose constructor is known not to throw (<see cref="QuietConstructors"/>), and the lock,
 /// <c>Interlocked</c> and <c>Volatile</c> calls themselves (they do not throw in correct code, except a lock wait
-/// that takes a <c>CancellationToken</c>).
+/// that takes a <c>CancellationToken</c>), and debug-only calls (<c>[Conditional("DEBUG")]</c>: <c>Debug.Assert</c>,
+/// <c>Debug.WriteLine</c>): a release build does not contain them, and a failed <c>Debug.Assert</c> ends the process
+/// without running <c>finally</c> blocks. Their arguments are counted on their own.
 /// </summary>
 internal sealed class LockRegionFacts
 {
@@ -21,12 +23,14 @@ internal sealed class LockRegionFacts
     private readonly System.Collections.Immutable.ImmutableHashSet<IMethodSymbol> _configureAwait;
     private readonly QuietConstructors _quietConstructors;
     private readonly System.Func<IOperation, bool> _canThrowInConstructor;
+    private readonly INamedTypeSymbol? _conditionalAttribute;
 
     public LockRegionFacts(Compilation compilation, LockApi locks)
     {
         _locks = locks;
         _cancellationToken = WellKnownTypes.Get(compilation, "System.Threading.CancellationToken");
         Exception = WellKnownTypes.Get(compilation, "System.Exception");
+        _conditionalAttribute = WellKnownTypes.Get(compilation, "System.Diagnostics.ConditionalAttribute");
         _quietConstructors = new QuietConstructors(compilation);
         _canThrowInConstructor = CanThrowShallow;
         _configureAwait = SymbolSets.Union(
@@ -71,7 +75,7 @@ internal sealed class LockRegionFacts
         switch (operation)
         {
             case IInvocationOperation invocation:
-                return !IsQuietThreadingCall(invocation);
+                return !IsQuietThreadingCall(invocation) && !IsDebugOnly(invocation.TargetMethod);
             case IObjectCreationOperation:
             case ITypeParameterObjectCreationOperation:
             case IAwaitOperation:
@@ -108,6 +112,26 @@ internal sealed class LockRegionFacts
             default:
                 return false;
         }
+    }
+
+    /// <summary>A method the compiler calls only when <c>DEBUG</c> is defined (<c>[Conditional("DEBUG")]</c>).</summary>
+    private bool IsDebugOnly(IMethodSymbol method)
+    {
+        if (_conditionalAttribute is null || !method.ReturnsVoid)
+        {
+            return false;
+        }
+
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, _conditionalAttribute) &&
+                attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is "DEBUG")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool IsQuietThreadingCall(IInvocationOperation invocation)

@@ -20,7 +20,10 @@ internal sealed class ProcessApi
         }
 
         StartMethods = builder.ToImmutable();
+        // The public Dispose() is declared on Component (Process only overrides Dispose(bool)).
         EndMethods = SymbolSets.Methods(Process, "WaitForExit", "WaitForExitAsync", "Kill", "Close", "Dispose");
+        ComponentDispose = SymbolSets.Methods(WellKnownTypes.Get(compilation, "System.ComponentModel.Component"), "Dispose")
+            .Where(m => m.Parameters.IsEmpty).ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
         HasExited = SymbolSets.Property(Process, "HasExited");
         WaitMethods = SymbolSets.Methods(Process, "WaitForExit", "WaitForExitAsync");
         TimedWaitMethods = SymbolSets.Methods(Process, "WaitForExit").Where(m => m.Parameters.Length > 0).ToImmutableHashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
@@ -46,6 +49,13 @@ internal sealed class ProcessApi
 
     /// <summary><c>WaitForExit</c>, <c>WaitForExitAsync</c>, <c>Kill</c>, <c>Close</c>, <c>Dispose</c>: after these a new <c>Start()</c> is a deliberate re-run.</summary>
     public ImmutableHashSet<IMethodSymbol> EndMethods { get; }
+
+    /// <summary><c>Component.Dispose()</c>: what <c>p.Dispose()</c> binds to on a <c>Process</c>.</summary>
+    public ImmutableHashSet<IMethodSymbol> ComponentDispose { get; }
+
+    /// <summary>True for a call that ends or releases the process it is called on (see <see cref="EndMethods"/>).</summary>
+    public bool IsEnd(IMethodSymbol method, ITypeSymbol? receiverType) =>
+        EndMethods.ContainsMethod(method) || (ComponentDispose.ContainsMethod(method) && receiverType.InheritsFromOrEquals(Process));
 
     public IPropertySymbol? HasExited { get; }
 

@@ -96,7 +96,7 @@ internal sealed class StartApi
     }
 
     /// <summary>After <c>WaitForExit</c>, <c>Kill</c>, <c>Close</c> or <c>Dispose</c>, starting a process object again is a deliberate re-run.</summary>
-    public bool IsProcessEnd(IInvocationOperation invocation) => Model.Processes.EndMethods.ContainsMethod(invocation.TargetMethod);
+    public bool IsProcessEnd(IInvocationOperation invocation) => Model.Processes.IsEnd(invocation.TargetMethod, invocation.Instance?.Type);
 
     public bool IsHasExited(IPropertySymbol property) =>
         SymbolEqualityComparer.Default.Equals(property.OriginalDefinition, Model.Processes.HasExited);

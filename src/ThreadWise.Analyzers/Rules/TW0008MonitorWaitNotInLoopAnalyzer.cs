@@ -216,10 +216,15 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    /// <summary>True when a statement after the <c>if</c> tests the same state again (a condition, or a returned bool).</summary>
+    /// <summary>
+    /// True when a statement after the <c>if</c> tests the same state again (a condition, or a returned bool), or
+    /// returns the tested state itself, directly or through a local copied from it (<c>var n = _served; _served = 0;
+    /// return n;</c>): the caller is handed what the waker left, as with a returned bool, and decides.
+    /// </summary>
     private static bool IsTestedAgain(IOperation guard, List<ImmutableArray<ISymbol>> state)
     {
         IOperation current = guard;
+        var copies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         while (current.Parent is { } parent && parent is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
         {
             if (parent is IBlockOperation block)
@@ -227,10 +232,12 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
                 var index = block.Operations.IndexOf(current);
                 for (var i = index + 1; i < block.Operations.Length; i++)
                 {
-                    if (Tests(block.Operations[i], state))
+                    if (Tests(block.Operations[i], state, copies))
                     {
                         return true;
                     }
+
+                    AddCopies(block.Operations[i], state, copies);
                 }
             }
 
@@ -276,10 +283,15 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private static bool Tests(IOperation statement, List<ImmutableArray<ISymbol>> state)
+    private static bool Tests(IOperation statement, List<ImmutableArray<ISymbol>> state, HashSet<ILocalSymbol> copies)
     {
         foreach (var operation in Descendants(statement))
         {
+            if (operation is IReturnOperation { ReturnedValue: { } value } && IsState(value, state, copies))
+            {
+                return true;
+            }
+
             var tested = operation switch
             {
                 IConditionalOperation conditional => conditional.Condition,
@@ -289,6 +301,56 @@ public sealed class TW0008MonitorWaitNotInLoopAnalyzer : DiagnosticAnalyzer
                 _ => null,
             };
             if (tested is not null && SharesAChain(Chains(tested), state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Locals a statement declares or assigns with exactly the tested state (<c>var n = _served;</c>).</summary>
+    private static void AddCopies(IOperation statement, List<ImmutableArray<ISymbol>> state, HashSet<ILocalSymbol> copies)
+    {
+        foreach (var operation in Descendants(statement))
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer.Value: { } initial } declarator when IsState(initial, state, copies):
+                    copies.Add(declarator.Symbol);
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                    if (IsState(assignment.Value, state, copies))
+                    {
+                        copies.Add(target.Local);
+                    }
+                    else
+                    {
+                        copies.Remove(target.Local);
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A read of exactly a tested field, property or call chain, or a local copied from one.</summary>
+    private static bool IsState(IOperation value, List<ImmutableArray<ISymbol>> state, HashSet<ILocalSymbol> copies)
+    {
+        value = Flow.OperationTree.WithoutImplicitConversions(value);
+        if (value is ILocalReferenceOperation local && copies.Contains(local.Local))
+        {
+            return true;
+        }
+
+        if (!TryChain(value, out var chain) || !SharesAChain(new List<ImmutableArray<ISymbol>> { chain }, state))
+        {
+            return false;
+        }
+
+        foreach (var symbol in chain)
+        {
+            if (symbol is IFieldSymbol { IsConst: false } or IPropertySymbol or IMethodSymbol)
             {
                 return true;
             }

@@ -116,16 +116,37 @@ public sealed class TW0010AcquireInsideTryAnalyzer : DiagnosticAnalyzer
                 case IAnonymousFunctionOperation or ILocalFunctionOperation or ILoopOperation:
                     return null;
                 case ITryOperation { Finally: { } handler } tryOperation when child == tryOperation.Body:
-                    foreach (var statement in handler.Operations)
+                    if (UnconditionalRelease(handler, identity, locks) is { } release)
                     {
-                        if (statement is IExpressionStatementOperation { Operation: IInvocationOperation release } &&
-                            identity.IsReleasedBy(release, locks))
-                        {
-                            return (tryOperation, release);
-                        }
+                        return (tryOperation, release);
                     }
 
                     break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A release of the lock that the block always attempts: a statement of its own, also inside a nested block or
+    /// the body of a nested <c>try</c> (<c>finally { try { _gate.Release(); } catch (ObjectDisposedException) { } }</c>
+    /// still releases a lock that was never taken); never one under a condition.
+    /// </summary>
+    private static IInvocationOperation? UnconditionalRelease(IBlockOperation block, LockIdentity identity, LockApi locks)
+    {
+        foreach (var statement in block.Operations)
+        {
+            var found = statement switch
+            {
+                IExpressionStatementOperation { Operation: IInvocationOperation release } when identity.IsReleasedBy(release, locks) => release,
+                IBlockOperation nested => UnconditionalRelease(nested, identity, locks),
+                ITryOperation nested => UnconditionalRelease(nested.Body, identity, locks),
+                _ => null,
+            };
+            if (found is not null)
+            {
+                return found;
             }
         }
 

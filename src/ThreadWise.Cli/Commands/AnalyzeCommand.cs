@@ -53,7 +53,7 @@ internal static class AnalyzeCommand
     private static async Task<int> RunLoadedAsync(AnalyzeOptions options, LoadTarget target, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var loaded = await ProjectLoader.LoadAsync(target, error, cancellationToken).ConfigureAwait(false);
+        var loaded = await ProjectLoader.LoadAsync(target, options.Framework, error, cancellationToken).ConfigureAwait(false);
         using var workspace = loaded.Workspace;
         var msbuildTime = clock.Elapsed;
         var failures = loaded.Failures.ToList();
@@ -78,30 +78,44 @@ internal static class AnalyzeCommand
         }
 
         error.WriteLine($"threadwise: {loaded.Projects.Count} project(s) loaded in {msbuildTime.TotalSeconds:0.0}s; analyzing");
-        var analyzed = new List<ProjectDiagnostics>();
+        var analyzed = new List<AnalyzedProject>();
         for (var i = 0; i < loaded.Projects.Count; i++)
         {
             var project = loaded.Projects[i];
-            var diagnostics = await ProjectAnalyzer.AnalyzeAsync(project, options.AllRules, cancellationToken).ConfigureAwait(false);
-            if (RestoreCheck.Check(project, diagnostics.Compilation) is { } notRestored)
+            var variants = new List<ProjectDiagnostics>();
+            foreach (var variant in project.Variants)
             {
-                failures.Add(notRestored);
-                WriteFailures(new[] { notRestored }, error);
+                var diagnostics = await ProjectAnalyzer.AnalyzeAsync(variant, options.AllRules, cancellationToken).ConfigureAwait(false);
+                if (RestoreCheck.Check(variant, diagnostics.Compilation) is { } notRestored)
+                {
+                    failures.Add(notRestored);
+                    WriteFailures(new[] { notRestored }, error);
+                    variants.Clear();
+                    break;
+                }
+
+                variants.Add(diagnostics);
+            }
+
+            if (variants.Count == 0)
+            {
                 continue;
             }
 
-            analyzed.Add(diagnostics);
-            var partial = failures.Any(f => f.Project == project.FilePath) ? "; it loaded with errors, so findings may be incomplete" : "";
+            var merged = new AnalyzedProject(project.Name, variants);
+            analyzed.Add(merged);
+            var partial = failures.Any(f => f.Project == project.Primary.FilePath) ? "; it loaded with errors, so findings may be incomplete" : "";
+            var frameworks = variants.Count > 1 ? $" for {variants.Count} target frameworks" : "";
             error.WriteLine(
-                $"  analyzed {i + 1} of {loaded.Projects.Count}: {project.Name}: {diagnostics.Diagnostics.Length} finding(s) " +
-                $"(compile {diagnostics.CompileTime.TotalSeconds:0.0}s, analyze {diagnostics.AnalysisTime.TotalSeconds:0.0}s{partial})");
+                $"  analyzed {i + 1} of {loaded.Projects.Count}: {project.Name}{frameworks}: {merged.Findings.Count} finding(s) " +
+                $"(compile {merged.CompileTime.TotalSeconds:0.0}s, analyze {merged.AnalysisTime.TotalSeconds:0.0}s{partial})");
         }
 
         var details = new RunDetails(
             target,
             failures,
             loaded.Notes,
-            analyzed.SelectMany(a => a.AnalyzerExceptions).ToList(),
+            analyzed.SelectMany(a => a.Variants).SelectMany(a => a.AnalyzerExceptions).ToList(),
             msbuildTime,
             TimeSpan.FromTicks(analyzed.Sum(a => a.CompileTime.Ticks)));
         var result = new AnalysisResult(
@@ -158,11 +172,11 @@ internal static class AnalyzeCommand
         }
     }
 
-    private static ProjectResult ToProjectResult(ProjectDiagnostics analyzed) => new(
-        analyzed.Project.Name,
-        analyzed.Project.FilePath ?? analyzed.Project.Name,
-        analyzed.Project.DocumentIds.Count,
-        analyzed.Diagnostics.Select(d => ProjectAnalyzer.ToFinding(d, analyzed.Project.Name)).ToList());
+    private static ProjectResult ToProjectResult(AnalyzedProject analyzed) => new(
+        analyzed.Name,
+        analyzed.Primary.Project.FilePath ?? analyzed.Name,
+        analyzed.Primary.Project.DocumentIds.Count,
+        analyzed.Findings);
 
     internal static bool Fails(string severity, FailOn threshold)
     {

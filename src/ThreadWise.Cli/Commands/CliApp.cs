@@ -18,7 +18,7 @@ internal enum FailOn
 }
 
 /// <summary>What <c>threadwise analyze</c> was asked to do.</summary>
-internal sealed record AnalyzeOptions(string Target, string? SarifPath, string? HtmlPath, bool Fix, bool AllRules, FailOn FailOn);
+internal sealed record AnalyzeOptions(string Target, string? SarifPath, string? HtmlPath, bool Fix, bool AllRules, FailOn FailOn, string? Framework = null);
 
 /// <summary>
 /// The command line (System.CommandLine). Exit codes: 0 clean, 1 findings at or above <c>--fail-on</c>, 2 bad input or
@@ -51,10 +51,15 @@ internal static class CliApp
             HelpName = "error|warning|info|none",
         };
         failOn.AcceptOnlyFromAmong("error", "warning", "info", "none");
+        var framework = new Option<string?>("--framework", "-f")
+        {
+            Description = "Analyze multi-targeted projects for this target framework only (default: every target framework, findings merged).",
+            HelpName = "TFM",
+        };
 
         var analyze = new Command("analyze", "Run every ThreadWise rule on a solution, project or folder and report the findings.")
         {
-            target, sarif, html, fix, all, failOn,
+            target, sarif, html, fix, all, failOn, framework,
         };
         analyze.SetAction((parse, ct) =>
         {
@@ -70,7 +75,8 @@ internal static class CliApp
                 parse.GetValue(html),
                 parse.GetValue(fix),
                 parse.GetValue(all),
-                Enum.Parse<FailOn>(parse.GetValue(failOn)!, ignoreCase: true));
+                Enum.Parse<FailOn>(parse.GetValue(failOn)!, ignoreCase: true),
+                parse.GetValue(framework));
             return AnalyzeCommand.RunAsync(options, output, error, ct);
         });
 
@@ -90,7 +96,7 @@ internal static class CliApp
                 error.WriteLine($"threadwise: {parseError.Message}");
             }
 
-            error.WriteLine("usage: threadwise analyze <solution|project|folder> [--sarif FILE] [--html FILE] [--fix] [--all] [--fail-on error|warning|info|none]");
+            error.WriteLine("usage: threadwise analyze <solution|project|folder> [--sarif FILE] [--html FILE] [--fix] [--all] [--fail-on error|warning|info|none] [--framework TFM]");
             return Failed;
         }
 

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using ThreadWise.Cli.Analysis;
+using ThreadWise.Cli.Loading;
 using ThreadWise.Cli.Model;
 using ThreadWise.Cli.Reports;
 
@@ -25,14 +26,32 @@ namespace ThreadWise.Cli.Fixing;
 internal static class FixRunner
 {
     public static async Task<IReadOnlyList<Finding>> RunAsync(
-        Solution solution, IReadOnlyList<ProjectDiagnostics> analyzed, bool allRules, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        Solution solution, IReadOnlyList<AnalyzedProject> analyzed, bool allRules, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var remaining = new List<Finding>();
         output.WriteLine();
         output.WriteLine("Fixes:");
         var anyChange = false;
-        foreach (var before in analyzed)
+        foreach (var project in analyzed)
         {
+            // Fixes edit the files through the first target framework; a finding only another framework reports
+            // (code under an #if for it) stays for a run with --framework.
+            var before = project.Primary;
+            var primaryKeys = before.Diagnostics.Select(d => AnalyzedProject.Key(ProjectAnalyzer.ToFinding(d, project.Name))).ToHashSet();
+            foreach (var variant in project.Variants.Skip(1))
+            {
+                var elsewhere = variant.Diagnostics
+                    .Select(d => ProjectAnalyzer.ToFinding(d, project.Name))
+                    .Where(f => primaryKeys.Add(AnalyzedProject.Key(f)))
+                    .ToList();
+                if (elsewhere.Count > 0)
+                {
+                    var framework = LoadedProject.FrameworkOf(variant.Project);
+                    output.WriteLine($"  {project.Name}: {elsewhere.Count} finding(s) reported only for {framework}, left for `--framework {framework} --fix`");
+                    remaining.AddRange(elsewhere);
+                }
+            }
+
             if (before.Diagnostics.IsEmpty)
             {
                 continue;
@@ -52,7 +71,7 @@ internal static class FixRunner
             }
 
             solution = fixedSolution;
-            remaining.AddRange(after.Diagnostics.Select(d => ProjectAnalyzer.ToFinding(d, after.Project.Name)));
+            remaining.AddRange(after.Diagnostics.Select(d => ProjectAnalyzer.ToFinding(d, project.Name)));
         }
 
         if (!anyChange)

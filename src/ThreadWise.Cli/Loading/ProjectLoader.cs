@@ -18,7 +18,24 @@ namespace ThreadWise.Cli.Loading;
 internal sealed record LoadFailure(string Project, string Reason, string Detail);
 
 /// <summary>The loaded workspace: the C# projects to analyze (one per project file), what failed, and notes for the user.</summary>
-internal sealed record LoadedWorkspace(MSBuildWorkspace Workspace, IReadOnlyList<Project> Projects, IReadOnlyList<LoadFailure> Failures, IReadOnlyList<string> Notes);
+internal sealed record LoadedWorkspace(MSBuildWorkspace Workspace, IReadOnlyList<LoadedProject> Projects, IReadOnlyList<LoadFailure> Failures, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// One project file and the target frameworks it is analyzed for: MSBuildWorkspace loads a multi-targeted project once
+/// per target framework (named <c>Name(tfm)</c>), each with its own preprocessor symbols and references, as a build
+/// compiles it. <see cref="Variants"/> are ordered by name; the first is the one <c>--fix</c> edits.
+/// </summary>
+internal sealed record LoadedProject(string Name, IReadOnlyList<Project> Variants)
+{
+    public Project Primary => Variants[0];
+
+    /// <summary><c>Name(net8.0)</c> → <c>net8.0</c>; null for a project with one target framework.</summary>
+    public static string? FrameworkOf(Project project) =>
+        project.Name.EndsWith(')') && project.Name.LastIndexOf('(') is var open and > 0 ? project.Name[(open + 1)..^1] : null;
+
+    public static string BaseName(Project project) =>
+        FrameworkOf(project) is not null ? project.Name[..project.Name.LastIndexOf('(')] : project.Name;
+}
 
 /// <summary>
 /// Loads a <see cref="LoadTarget"/> with <see cref="MSBuildWorkspace"/> (read-only: no source or project file is
@@ -32,7 +49,7 @@ internal static class ProjectLoader
 {
     private static readonly Regex QuotedProjectPath = new(@"'(?<path>[^']+\.(?:cs|vb|fs)proj)'", RegexOptions.IgnoreCase | RegexOptions.Compiled);
 
-    public static async Task<LoadedWorkspace> LoadAsync(LoadTarget target, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<LoadedWorkspace> LoadAsync(LoadTarget target, string? framework, TextWriter progress, CancellationToken cancellationToken)
     {
         var workspace = MSBuildWorkspace.Create();
         var diagnostics = new ConcurrentQueue<WorkspaceDiagnostic>();
@@ -69,12 +86,14 @@ internal static class ProjectLoader
         }
 
         var notes = new List<string>();
-        var projects = new List<Project>();
-        var multiTargeted = new List<string>();
+        var projects = new List<LoadedProject>();
+        var multiTargeted = 0;
+        var notTargeting = new List<string>();
         var referencedOnly = 0;
         foreach (var group in workspace.CurrentSolution.Projects.GroupBy(p => p.FilePath ?? p.Name, StringComparer.Ordinal))
         {
-            var first = group.OrderBy(p => p.Name, StringComparer.Ordinal).First();
+            var variants = group.OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+            var first = variants[0];
             if (first.Language != LanguageNames.CSharp)
             {
                 notes.Add($"skipped {first.Name}: not a C# project");
@@ -87,12 +106,21 @@ internal static class ProjectLoader
                 continue;
             }
 
-            if (group.Count() > 1)
+            if (variants.Count > 1)
             {
-                multiTargeted.Add(first.Name);
+                multiTargeted++;
+                if (framework is not null)
+                {
+                    variants = variants.Where(p => string.Equals(LoadedProject.FrameworkOf(p), framework, StringComparison.OrdinalIgnoreCase)).ToList();
+                    if (variants.Count == 0)
+                    {
+                        notTargeting.Add(LoadedProject.BaseName(first));
+                        continue;
+                    }
+                }
             }
 
-            projects.Add(first);
+            projects.Add(new LoadedProject(LoadedProject.BaseName(first), variants));
         }
 
         if (referencedOnly > 0)
@@ -100,9 +128,16 @@ internal static class ProjectLoader
             notes.Add($"{referencedOnly} referenced project(s) outside the target loaded for their types, not analyzed");
         }
 
-        if (multiTargeted.Count > 0)
+        if (multiTargeted > 0)
         {
-            notes.Add($"{multiTargeted.Count} multi-targeted project(s), analyzed for one target framework each (the first by name): {string.Join(", ", multiTargeted)}");
+            notes.Add(framework is null
+                ? $"{multiTargeted} multi-targeted project(s): analyzed for each of their target frameworks, findings merged"
+                : $"{multiTargeted} multi-targeted project(s): analyzed for {framework} only");
+        }
+
+        if (notTargeting.Count > 0)
+        {
+            notes.Add($"skipped {string.Join(", ", notTargeting)}: not targeting {framework}");
         }
 
         return new LoadedWorkspace(workspace, projects, Deduplicate(failures), notes);

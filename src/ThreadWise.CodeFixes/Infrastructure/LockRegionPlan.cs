@@ -444,7 +444,8 @@ internal sealed class LockRegionPlan
         return expression;
     }
 
-    private static bool AwaitsOrYields(SyntaxNode node) =>
+    /// <summary>The node awaits or yields outside its lambdas and local functions: it cannot sit in a <c>lock</c> (CS1996).</summary>
+    internal static bool AwaitsOrYields(SyntaxNode node) =>
         node.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             .Any(n => n is AwaitExpressionSyntax or YieldStatementSyntax ||
                       n is CommonForEachStatementSyntax { AwaitKeyword.RawKind: (int)SyntaxKind.AwaitKeyword } ||

@@ -62,7 +62,8 @@ internal static class TW0001LockWrapping
                     continue;
                 }
 
-                // A run: the marked statements that follow each other with no blank line between them.
+                // A run: the marked statements that follow each other with no blank line between them (or that carry
+                // the same mark: the statements of one TW0016 guard clause's span stay in one lock).
                 var run = new List<StatementSyntax>();
                 var first = items[i];
                 do
@@ -71,7 +72,8 @@ internal static class TW0001LockWrapping
                     run.Add(statement);
                     i++;
                 }
-                while (i < items.Count && NameOf(items[i]) == name && StatementEditing.LeadingBlankLines(items[i]).Count == 0);
+                while (i < items.Count && NameOf(items[i]) == name &&
+                       (StatementEditing.LeadingBlankLines(items[i]).Count == 0 || marks.Keys.Any(m => items[i].HasAnnotation(m) && items[i - 1].HasAnnotation(m))));
 
                 // Right after a lock on the same object (one this fix just wrote, or the user's): join it.
                 if (StatementEditing.LeadingBlankLines(first).Count == 0 && result.Count > 0 &&

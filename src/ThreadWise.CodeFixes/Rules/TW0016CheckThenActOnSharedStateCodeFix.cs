@@ -11,14 +11,16 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 using ThreadWise.Analyzers;
 using ThreadWise.CodeFixes.Infrastructure;
 
 namespace ThreadWise.CodeFixes.Rules;
 
 /// <summary>
-/// TW0016: wraps the whole <c>if</c> (check and act) in <c>lock</c> — on the lock the type's other writes of the field
-/// already take when they all take one, otherwise on TW0001's dedicated lock object (one per type and staticness, so
+/// TW0016: wraps the whole <c>if</c> (check and act) in <c>lock</c> — for a guard clause, the guard and the statements
+/// of its block through the last write of what it checks (<see cref="TW0016GuardSpan"/>) — on the lock the type's
+/// other writes of the field already take when they all take one, otherwise on TW0001's dedicated lock object (one per type and staticness, so
 /// both rules' fixes lock the same object); or, second, turns it into <c>Atomic.TryUpdate</c> where that is the same
 /// code made atomic (<see cref="TW0016AtomicPlan"/>).
 /// </summary>
@@ -38,7 +40,7 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
             yield break;
         }
 
-        if (LockPlan(scope.Model, statement, cancellationToken) is var (plan, existing) && plan is not null)
+        if (LockPlan(scope.Model, statement, cancellationToken) is var (plan, existing, _) && plan is not null)
         {
             var name = existing ?? (plan.Type is null ? "sync" : plan.IsStatic ? LockFields.StaticName : LockFields.InstanceName);
             yield return new FixOption($"Wrap in lock ({name})", WrapInLockKey);
@@ -59,18 +61,34 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
             : null;
     }
 
-    /// <summary>The lock plan, and the existing lock field to use (null: the dedicated one).</summary>
-    private static (TW0001LockPlan? Plan, string? Existing) LockPlan(SemanticModel model, IfStatementSyntax statement, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lock plan, the existing lock field to use (null: the dedicated one), and for a guard clause the statements
+    /// the lock holds (<see cref="TW0016GuardSpan"/>; null: the <c>if</c> alone).
+    /// </summary>
+    private static (TW0001LockPlan? Plan, string? Existing, TW0016GuardSpan? Guard) LockPlan(SemanticModel model, IfStatementSyntax statement, CancellationToken cancellationToken)
     {
         if (statement.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax).OfType<AwaitExpressionSyntax>().Any() ||
             model.GetOperation(statement, cancellationToken) is not IConditionalOperation conditional)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
-        var storage = CheckedStorage(conditional);
+        var guard = TW0016GuardSpan.TryCreate(model, statement, cancellationToken);
+        var storage = guard?.Storage ?? CheckedStorage(conditional);
+        if (guard is null && storage is null && TW0016GuardSpan.AlwaysLeaves(statement))
+        {
+            // A guard clause whose span cannot sit in a lock (it awaits, holds a label, or is not in a block): wrapping
+            // the if alone would leave the act outside.
+            return (null, null, null);
+        }
+
         var plan = TW0001LockPlan.ForStatement(model, statement, storage, cancellationToken);
-        return (plan, plan?.Type is { } type && storage is IFieldSymbol field ? TW0016ExistingLock.Find(model, type, field, plan.IsStatic, cancellationToken) : null);
+        if (guard is not null && plan?.Kind != TW0001LockUnitKind.ListedStatement)
+        {
+            return (null, null, null);
+        }
+
+        return (plan, plan?.Type is { } type && storage is IFieldSymbol field ? TW0016ExistingLock.Find(model, type, field, plan.IsStatic, cancellationToken) : null, guard);
     }
 
     /// <summary>The field, property or local the condition reads and the branches write.</summary>
@@ -93,6 +111,7 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
                 {
                     IIncrementOrDecrementOperation i => i.Target,
                     IAssignmentOperation a => a.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref } argument => argument.Value,
                     _ => null,
                 };
                 if (target is not null && Symbol(target) is { } written && read.Contains(written))
@@ -120,6 +139,7 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
         var root = editor.OriginalRoot;
         var model = editor.SemanticModel;
         var plans = new List<TW0001LockPlan>();
+        var guards = new Dictionary<TW0001LockPlan, TW0016GuardSpan>();
         var existing = new Dictionary<TW0001LockPlan, string>();
         var needsUsing = false;
         var units = new HashSet<SyntaxNode>();
@@ -130,9 +150,14 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
                 continue;
             }
 
-            if (key == WrapInLockKey && LockPlan(model, statement, cancellationToken) is ({ } plan, var lockName) && units.Add(plan.Unit))
+            if (key == WrapInLockKey && LockPlan(model, statement, cancellationToken) is ({ } plan, var lockName, var guard) && units.Add(plan.Unit))
             {
                 plans.Add(plan);
+                if (guard is not null)
+                {
+                    guards[plan] = guard;
+                }
+
                 if (lockName is not null)
                 {
                     existing[plan] = lockName;
@@ -145,8 +170,10 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
             }
         }
 
-        // An if nested in another wrapped if is locked by the outer lock already.
-        plans.RemoveAll(p => plans.Any(o => o != p && o.Unit.Span.Contains(p.Unit.Span)));
+        // An if nested in another wrapped if, or in a guard clause's span, is locked by the outer lock already (a guard
+        // clause's span takes in the spans of the guard clauses it holds, so spans nest or stay apart).
+        TextSpan SpanOf(TW0001LockPlan p) => guards.TryGetValue(p, out var g) ? g.Span : p.Unit.Span;
+        plans.RemoveAll(p => plans.Any(o => o != p && SpanOf(o).Contains(SpanOf(p)) && (SpanOf(o) != SpanOf(p) || o.Unit.SpanStart < p.Unit.SpanStart)));
         var names = TW0001UnsynchronizedReadModifyWriteCodeFix.LockObjects.Declare(editor, model, plans.Where(p => !existing.ContainsKey(p)).ToList(), cancellationToken);
         foreach (var pair in existing)
         {
@@ -159,11 +186,23 @@ public sealed class TW0016CheckThenActOnSharedStateCodeFix : ThreadWiseCodeFixPr
         // The wrapped if moves one level in: the formatter re-indents its inner lines (TW0001's layout indents the first).
         foreach (var plan in plans)
         {
-            editor.ReplaceNode(plan.Unit, (current, _) => current.WithAdditionalAnnotations(Formatter.Annotation));
+            foreach (var wrapped in guards.TryGetValue(plan, out var guard) ? guard.Statements.Cast<SyntaxNode>() : new[] { plan.Unit })
+            {
+                editor.ReplaceNode(wrapped, (current, _) => current.WithAdditionalAnnotations(Formatter.Annotation));
+            }
         }
 
         var newLine = TW0001LockWrapping.NewLine(root);
         var marks = plans.Where(p => p.Kind == TW0001LockUnitKind.ListedStatement).ToDictionary(p => p, p => TW0001LockWrapping.Mark(editor, p.Unit));
+        foreach (var pair in guards.Where(g => plans.Contains(g.Key)))
+        {
+            // Every statement of a guard clause's span carries its mark: one lock over them all, blank lines included.
+            foreach (var statement in pair.Value.Statements.Skip(1))
+            {
+                editor.ReplaceNode(statement, (current, _) => current.WithAdditionalAnnotations(marks[pair.Key]));
+            }
+        }
+
         var edits = plans.Where(p => p.Kind != TW0001LockUnitKind.ListedStatement)
             .Select(p => (Node: p.Unit, Apply: (System.Action)(() => TW0001LockWrapping.Apply(editor, p, names[p]))))
             .Concat(marks.Keys.GroupBy(p => p.Unit.Parent is GlobalStatementSyntax ? p.Unit.Parent.Parent! : p.Unit.Parent!)

@@ -1277,6 +1277,71 @@ internal static class FixAllCases
                 }
                 """,
             }),
+        ["TW0016.GuardClauses"] = new(
+            "TW0016",
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            class Pool
+            {
+                private int _free = 10;
+                private bool _warned;
+
+                public bool TryRent()
+                {
+                    // none left: refuse
+                    if (_free <= 0) return false;
+
+                    _free--;
+                    return true;
+                }
+
+                public void Warn()
+                {
+                    if (_warned) return;
+                    _warned = true;
+                    Console.WriteLine("pool low");
+                }
+
+                public void Run() => Parallel.For(0, 20, _ => { TryRent(); Warn(); });
+            }
+            """,
+            """
+            using System;
+            using System.Threading.Tasks;
+
+            class Pool
+            {
+                private int _free = 10;
+                private bool _warned;
+                private readonly object _sync = new object();
+
+                public bool TryRent()
+                {
+                    // none left: refuse
+                    lock (_sync)
+                    {
+                        if (_free <= 0) return false;
+
+                        _free--;
+                    }
+                    return true;
+                }
+
+                public void Warn()
+                {
+                    lock (_sync)
+                    {
+                        if (_warned) return;
+                        _warned = true;
+                    }
+                    Console.WriteLine("pool low");
+                }
+
+                public void Run() => Parallel.For(0, 20, _ => { TryRent(); Warn(); });
+            }
+            """),
         ["TW0017.BothKinds"] = new(
             "TW0017",
             """

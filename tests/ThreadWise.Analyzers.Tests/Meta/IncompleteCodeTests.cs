@@ -46,6 +46,13 @@ public class IncompleteCodeTests
                 _gate.Release();
             }
 
+            public bool TryTake(int amount)
+            {
+                if (_balance < amount) return false;
+                _balance -= amount;
+                return true;
+            }
+
             public void Run()
             {
                 var t = new Thread(Run);
@@ -56,6 +63,7 @@ public class IncompleteCodeTests
                 _balance++;
                 Monitor.Exit(_sync);
                 Parallel.For(0, 10, i => s_count += i);
+                Parallel.For(0, 10, i => TryTake(i));
                 var queue = new BlockingCollection<int>();
                 var consumer = Task.Run(() => { foreach (var x in queue.GetConsumingEnumerable()) { s_count += x; } });
                 consumer.Wait();
@@ -100,6 +108,9 @@ public class IncompleteCodeTests
                     _gate.Release();
                 }
 
+                try { _gate.Wait(); } finally { try { _gate.Release(); } catch (ObjectDisposedException) { } }
+                var pending = Task.Run(() => s_total++);
+                Task.WaitAll(pending);
                 lock (new object()) { s_total++; }
                 var local = new object();
                 lock (local) { s_total--; }
@@ -210,8 +221,43 @@ public class IncompleteCodeTests
         }
         """;
 
+    // Shapes the page audit added: a process re-run after Dispose, an instance Post after Complete, a consumer method
+    // that hands each item to a helper.
+    private const string Pipelines = """
+        using System.Collections.Concurrent;
+        using System.Diagnostics;
+        using System.Threading.Tasks;
+        using System.Threading.Tasks.Dataflow;
+
+        class Pipeline
+        {
+            private int _sum;
+
+            void Handle(int item) => _sum += item;
+
+            void Consume(BlockingCollection<int> q)
+            {
+                foreach (var item in q.GetConsumingEnumerable()) Handle(item);
+            }
+
+            async Task RunAsync(BlockingCollection<int> queue, ActionBlock<int> block, Process p)
+            {
+                var consumer = Task.Run(() => Consume(queue));
+                consumer.Wait();
+                queue.CompleteAdding();
+                block.Complete();
+                block.Post(1);
+                await block.Completion;
+                p.Start();
+                p.Dispose();
+                p.Start();
+            }
+        }
+        """;
+
     public static IEnumerable<object[]> Corpus()
     {
+        yield return new object[] { "pipelines", Pipelines };
         yield return new object[] { "threading", Threading };
         yield return new object[] { "monitors", Monitors };
         yield return new object[] { "collections", Collections };

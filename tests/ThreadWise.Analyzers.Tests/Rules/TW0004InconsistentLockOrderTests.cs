@@ -763,6 +763,64 @@ public class TW0004InconsistentLockOrderTests
     }
 
     [Fact]
+    public Task NoDiagnostic_ReenteringAnOuterLockWhileHoldingAnInnerOne()
+    {
+        // _a is already held when it is taken again under _b: re-entering never blocks, so there is no _b → _a order.
+        const string source = """
+            using System.Threading;
+
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                public void Direct() { lock (_a) { lock (_b) { lock (_a) { } } } }
+
+                public void Through() { lock (_a) { lock (_b) { Inner(); } } }
+
+                private void Inner() { lock (_a) { } }
+
+                public void Monitors()
+                {
+                    Monitor.Enter(_a);
+                    try
+                    {
+                        lock (_b) { Recursive(); }
+                    }
+                    finally { Monitor.Exit(_a); }
+                }
+
+                private void Recursive() { lock (_a) { } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public Task Reports_ARealInversion_BesideAReentry()
+    {
+        // Direct re-enters _a (silent there), but Other really takes _a while holding _b.
+        const string source = """
+            class C
+            {
+                private readonly object _a = new object();
+                private readonly object _b = new object();
+
+                public void Direct() { lock (_a) { lock ({|#0:_b|}) { lock (_a) { } } } }
+
+                public void Other() { lock (_b) { {|#1:Inner()|}; } }
+
+                private void Inner() { lock (_a) { } }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source,
+            Verify.Diagnostic().WithLocation(0).WithLocation(1)
+                .WithArguments("'Direct'", "_b", "_a", "", "'Other' takes them in the opposite order at line 8 (via 'Inner')"),
+            Verify.Diagnostic().WithLocation(1).WithLocation(0)
+                .WithArguments("'Other'", "_a", "_b", " (via 'Inner')", "'Direct' takes them in the opposite order at line 6"));
+    }
+
+    [Fact]
     public Task NoDiagnostic_LocksTakenOneAfterAnother()
     {
         const string source = """

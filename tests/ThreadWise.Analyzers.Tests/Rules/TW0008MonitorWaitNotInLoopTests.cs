@@ -330,6 +330,67 @@ public class TW0008MonitorWaitNotInLoopTests
     }
 
     [Fact]
+    public Task NoDiagnostic_TestedStateReturnedToTheCaller()
+    {
+        // Shape from confluent-kafka-dotnet (Producer.Poll): wait up to the timeout for events, then hand the count
+        // (possibly 0) to the caller and reset it. The twins act on the state as if the condition held.
+        const string source = Usings + """
+            class Producer
+            {
+                private readonly object _pollSync = new object();
+                private int _served;
+
+                public int Poll(TimeSpan timeout)
+                {
+                    lock (_pollSync)
+                    {
+                        if (_served == 0)
+                        {
+                            Monitor.Wait(_pollSync, timeout);
+                        }
+
+                        var result = _served;
+                        _served = 0;
+                        return result;
+                    }
+                }
+
+                public int Peek(int timeout)
+                {
+                    lock (_pollSync)
+                    {
+                        if (_served == 0) Monitor.Wait(_pollSync, timeout);
+                        return _served;
+                    }
+                }
+
+                public int Take()
+                {
+                    lock (_pollSync)
+                    {
+                        if (_served == 0) {|TW0008:Monitor.Wait(_pollSync)|};
+                        _served--;
+                        return 1;
+                    }
+                }
+
+                public int TakeCopy()
+                {
+                    lock (_pollSync)
+                    {
+                        if (_served == 0) {|TW0008:Monitor.Wait(_pollSync)|};
+                        var result = _served;
+                        result = result - 1;
+                        _served = result;
+                        return result;
+                    }
+                }
+            }
+            """;
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_LocalOrParameterCondition_ResultUsed_Else_Goto()
     {
         const string source = Usings + """

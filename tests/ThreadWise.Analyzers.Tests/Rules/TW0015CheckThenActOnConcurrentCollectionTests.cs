@@ -365,6 +365,58 @@ public class TW0015CheckThenActOnConcurrentCollectionTests
     }
 
     [Fact]
+    public Task NoDiagnostic_WriteWhereTryGetValueFound_Nothing_ReusesItsOutVariable()
+    {
+        // Shape from Orleans (GrainInterfaceTypeToGrainTypeResolver.TryGetGrainType): on the branch where TryGetValue
+        // returned false its out variable holds default, not an entry; the write there fills the cache. The twins
+        // write on the found branch, where the out variable is the old entry.
+        var source = InClass("""
+                bool TryGet(string key, out int result)
+                {
+                    result = default;
+                    if (key.Length == 0)
+                    {
+                    }
+                    else if (_counts.TryGetValue(key, out result))
+                    {
+                    }
+                    else if (key.Length > 1)
+                    {
+                        if (key.Length > 2) result = key.Length;
+                        _counts[key] = result;
+                    }
+
+                    return result != 0;
+                }
+
+                int Get(string key, string other)
+                {
+                    if (!_counts.TryGetValue(key, out var value))
+                    {
+                        value = value + key.Length;
+                        _counts[key] = value;
+                    }
+
+                    if (_counts.TryGetValue(other, out var known)) return known;
+                    _counts[other] = known + 1;
+                    return value;
+                }
+
+                void Bump(string key)
+                {
+                    if (!{|TW0015:_counts.TryGetValue(key, out var n)|}) return;
+                    _counts[key] = n + 1;
+                }
+
+                void BumpElse(string key)
+                {
+                    if (!{|TW0015:_counts.TryGetValue(key, out var n)|}) { } else _counts[key] = n + 1;
+                }
+            """);
+        return Verify.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task NoDiagnostic_CacheRefillIgnoringTheOldValue_AndDoubleCheckedUnderALock()
     {
         // Shapes from StackExchange.Redis (LuaScript.Prepare) and npgsql (TestBase.GetDataSource).

@@ -121,4 +121,57 @@ public class TW0016LiveTests
         var actions = await EditorHost.LightBulbAsync(live.Document, diagnostic);
         Assert.Equal(new[] { "Wrap in lock (_sync)" }, actions.Select(a => a.Title).ToArray());
     }
+
+    private const string GuardedBank = """
+        using System.Threading;
+        class Account
+        {
+            private int _balance = 1000;
+            private int _withdrawals;
+            public bool TryWithdraw(int amount)
+            {
+                if (_balance < amount) return false;
+                _balance -= amount;
+                _withdrawals++;
+                return true;
+            }
+            public void Run()
+            {
+                var a = new Thread(() => TryWithdraw(800));
+                var b = new Thread(() => TryWithdraw(800));
+                a.Start(); b.Start();
+                a.Join(); b.Join();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task GuardClause_Squiggles_OneStoryWithTW0001_AndTheLockInTheLightBulb()
+    {
+        var live = await EditorHost.AnalyzeOpenDocumentAsync(GuardedBank);
+        Assert.Empty(live.Exceptions);
+        var diagnostic = Assert.Single(live.Diagnostics, d => d.Id == "TW0016");
+        Assert.Equal(8, Line(diagnostic));
+        Assert.Equal("if (_balance < amount)", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+
+        // TW0001 reports the plain counter, not the act after the guard clause.
+        Assert.Equal(new[] { 10 }, live.Diagnostics.Where(d => d.Id == "TW0001").Select(Line).ToArray());
+
+        var actions = await EditorHost.LightBulbAsync(live.Document, diagnostic);
+        Assert.Equal(new[] { "Wrap in lock (_sync)" }, actions.Select(a => a.Title).ToArray());
+        var locked = await EditorHost.ApplyAsync(live.Document, actions[0]);
+        Assert.Contains("""
+                    lock (_sync)
+                    {
+                        if (_balance < amount) return false;
+                        _balance -= amount;
+                    }
+                    _withdrawals++;
+            """, locked.Replace("\r\n", "\n", System.StringComparison.Ordinal), System.StringComparison.Ordinal);
+
+        var build = AnalyzerRunner.Run(new[] { ("Test0.cs", GuardedBank) });
+        Assert.Empty(build.Exceptions);
+        Assert.Equal(new[] { "TW0001:10", "TW0016:8" },
+            build.Diagnostics.Where(d => d.Id is "TW0001" or "TW0016").Select(d => $"{d.Id}:{Line(d)}").OrderBy(s => s).ToArray());
+    }
 }

@@ -42,6 +42,33 @@ public sealed class Scenarios : IAsyncLifetime
         }
         """;
 
+    /// <summary>A finding in shared code and one under each framework's <c>#if</c> branch.</summary>
+    public const string PerFramework = """
+        using System.Threading;
+
+        public static class Both
+        {
+            public static void Shared()
+            {
+                var worker = new Thread(() => { });
+                worker.Start();
+                worker.Start();
+            }
+
+            public static void Branches()
+            {
+                var worker = new Thread(() => { });
+                worker.Start();
+        #if NET
+                worker.Start();
+        #else
+                worker.IsBackground = true;
+        #endif
+                worker.Join();
+            }
+        }
+        """;
+
     public string Root { get; } = Tool.NewTempFolder("scenarios");
 
     public string TwoProjects => Path.Combine(Root, "two", "Two.slnx");
@@ -57,6 +84,8 @@ public sealed class Scenarios : IAsyncLifetime
     public string Invalid => Path.Combine(Root, "invalid", "Invalid.csproj");
 
     public string Empty => Path.Combine(Root, "empty");
+
+    public string MultiTargeted => Path.Combine(Root, "multi", "Multi.csproj");
 
     public Task InitializeAsync()
     {
@@ -85,6 +114,16 @@ public sealed class Scenarios : IAsyncLifetime
             </Project>
             """);
         Write("norestore/UsesPackage.cs", "using System.CommandLine;\n\npublic static class UsesPackage\n{\n    public static RootCommand Create() => new RootCommand();\n}\n");
+        Write("multi/Multi.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFrameworks>net10.0;netstandard2.0</TargetFrameworks>
+                <LangVersion>latest</LangVersion>
+                <ImplicitUsings>disable</ImplicitUsings>
+              </PropertyGroup>
+            </Project>
+            """);
+        Write("multi/Code.cs", PerFramework);
         Write("invalid/Invalid.csproj", """<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup>""");
         Write("empty/notes.txt", "no project here");
 
@@ -95,6 +134,7 @@ public sealed class Scenarios : IAsyncLifetime
               <Project Path="config/C.csproj" />
               <Project Path="nocompile/NoCompile.csproj" />
               <Project Path="broken/Good/Good.csproj" />
+              <Project Path="multi/Multi.csproj" />
             </Solution>
             """);
         Tool.Restore(Path.Combine(Root, "restore.slnx"));

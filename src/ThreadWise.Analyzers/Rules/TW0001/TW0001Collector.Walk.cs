@@ -284,6 +284,12 @@ internal sealed partial class TW0001Collector
                         var acquired = false;
                         foreach (var statement in block.Operations)
                         {
+                            if ((locked || acquired) && statement is IConditionalOperation)
+                            {
+                                // TW0016: noted now, as a guard clause is checked from the later statements, popped first.
+                                _lockedIfs.Add(statement);
+                            }
+
                             stack.Push((statement, body, locked || acquired));
                             if (_owner.IsAcquireStatement(statement))
                             {
@@ -353,7 +359,7 @@ internal sealed partial class TW0001Collector
             }
         }
 
-        /// <summary>TW0016: the unlocked <c>if</c> whose condition checks what <paramref name="write"/> then changes, if any.</summary>
+        /// <summary>TW0016: the unlocked <c>if</c> (enclosing, or a guard clause before it) whose condition checks what <paramref name="write"/> then changes, if any.</summary>
         private void NoteCheck(StorageAccess? access, IOperation write)
         {
             if (access is { IsElement: false, Root: not StorageRoot.OwnLocal })

@@ -79,11 +79,12 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionAnalyzer : Diagnosti
                         (actKind == CollectionActKind.IndexerWrite) != (checkKind == CollectionCheckKind.Key) ||
                         !path.Equals(collections.PathOf(acted) ?? default) ||
                         (checkKey is not null && !SameKey(checkKey, actKey)) ||
-                        (OldValue(check) is { } old && !Reads(act, old)) ||
+                        (OldValue(check) is { } old && (!Reads(act, old) || IsNotFoundBranch(context.Operation, condition, check, candidate))) ||
                         SharedLock.Holds(act, model.Locks))
                     {
-                        // Not the same entry; a TryGetValue whose old value the write ignores (a cache refill: at
-                        // worst computed twice); an act under a lock of its own (double-checked: it re-checks there).
+                        // Not the same entry; a TryGetValue whose old value the write ignores, or a write where it
+                        // returned false and its out variable holds no entry (a cache refill: at worst computed
+                        // twice); an act under a lock of its own (double-checked: it re-checks there).
                         continue;
                     }
 
@@ -162,20 +163,52 @@ public sealed class TW0015CheckThenActOnConcurrentCollectionAnalyzer : Diagnosti
         }
     }
 
-    /// <summary>The variable <c>TryGetValue(k, out var old)</c> puts the old value in (null for <c>out _</c> and other checks).</summary>
-    private static ILocalSymbol? OldValue(IOperation check) =>
+    /// <summary>
+    /// The local or parameter <c>TryGetValue(k, out var old)</c> puts the old value in (null for <c>out _</c> and other
+    /// checks).
+    /// </summary>
+    private static ISymbol? OldValue(IOperation check) =>
         check is IInvocationOperation { TargetMethod.Name: "TryGetValue", Arguments.Length: 2 } tryGet
             ? tryGet.Arguments[1].Value switch
             {
                 ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
                 IDeclarationExpressionOperation { Expression: ILocalReferenceOperation declared } => declared.Local,
                 _ => null,
             }
             : null;
 
-    private static bool Reads(IOperation act, ILocalSymbol local) =>
+    /// <summary>
+    /// True when <paramref name="candidate"/> runs only where the <c>TryGetValue</c> <paramref name="check"/> returned
+    /// false: its out variable then holds <c>default</c>, not another thread's entry, and a write there adds a missing
+    /// entry (<c>if (d.TryGetValue(k, out v)) { } else { v = Make(k); d[k] = v; }</c>). Only a condition that is the
+    /// check itself or its negation is read.
+    /// </summary>
+    private static bool IsNotFoundBranch(IOperation statement, IOperation condition, IOperation check, IOperation candidate)
+    {
+        var negated = condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not && not.Operand == check;
+        if (!negated && condition != check)
+        {
+            return false;
+        }
+
+        var inTrue = statement switch
+        {
+            IConditionalOperation conditional => candidate == conditional.WhenTrue,
+            IWhileLoopOperation => true,
+            _ => false,
+        };
+        return inTrue == negated;
+    }
+
+    private static bool Reads(IOperation act, ISymbol variable) =>
         act is ISimpleAssignmentOperation assignment &&
-        assignment.Value.DescendantsAndSelf().Any(o => o is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, local));
+        assignment.Value.DescendantsAndSelf().Any(o => o switch
+        {
+            ILocalReferenceOperation r => SymbolEqualityComparer.Default.Equals(r.Local, variable),
+            IParameterReferenceOperation p => SymbolEqualityComparer.Default.Equals(p.Parameter, variable),
+            _ => false,
+        });
 
     private static bool SameKey(IOperation checkKey, IOperation? actKey)
     {

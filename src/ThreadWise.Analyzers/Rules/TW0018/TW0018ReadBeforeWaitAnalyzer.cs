@@ -383,7 +383,7 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
                                                                      _model.Tasks.StartMethods.ContainsMethod(i.TargetMethod))) ||
                                  _model.Launches.LaunchedDelegateValues(call).Any());
 
-        /// <summary>An element of <c>Task.WaitAll(a, b)</c> / <c>WhenAll</c>, or the receiver of <c>.Result</c>.</summary>
+        /// <summary>An element of <c>Task.WaitAll(a, b)</c> / <c>WhenAll</c> (a params array or span), or the receiver of <c>.Result</c>.</summary>
         private bool IsHandleUse(IOperation? user)
         {
             for (var current = user; current is not null; current = current.Parent)
@@ -395,6 +395,10 @@ public sealed class TW0018ReadBeforeWaitAnalyzer : DiagnosticAnalyzer
                     case IPropertyReferenceOperation property when _waits.IsWait(property):
                         return true;
                     case IArrayInitializerOperation or IArrayCreationOperation or IConversionOperation:
+                        continue;
+                    case { IsImplicit: true, Parent: IArgumentOperation }:
+                        // The collection the compiler builds for a params argument (a ReadOnlySpan since C# 13:
+                        // Task.WaitAll(t) on .NET 9+), which Roslyn 4.8 has no interface for.
                         continue;
                     default:
                         return false;
