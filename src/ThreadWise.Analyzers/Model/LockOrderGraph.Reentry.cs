@@ -61,27 +61,31 @@ internal sealed partial class LockOrderGraph
         return false;
     }
 
+    /// <summary>
+    /// The edges a path's lock→call edge at <paramref name="index"/> leads through to the next lock: the method calls,
+    /// then the callee's acquisition (fewer when the path ends or is cut first).
+    /// </summary>
+    private static List<Edge> HopAfter(List<Edge> path, int index)
+    {
+        var via = new List<Edge>();
+        for (var j = index + 1; j < path.Count && path[j].Kind is EdgeKind.MethodCall or EdgeKind.MethodLock; j++)
+        {
+            via.Add(path[j]);
+            if (path[j].Kind == EdgeKind.MethodLock)
+            {
+                break;
+            }
+        }
+
+        return via;
+    }
+
     /// <summary>The first lock→call edge of <paramref name="path"/> whose hop to the next lock re-enters a held lock, or null.</summary>
     private static Edge? ReentryHop(List<Edge> path)
     {
         for (var i = 0; i < path.Count; i++)
         {
-            if (path[i].Kind != EdgeKind.LockCall)
-            {
-                continue;
-            }
-
-            var via = new List<Edge>();
-            for (var j = i + 1; j < path.Count && path[j].Kind is EdgeKind.MethodCall or EdgeKind.MethodLock; j++)
-            {
-                via.Add(path[j]);
-                if (path[j].Kind == EdgeKind.MethodLock)
-                {
-                    break;
-                }
-            }
-
-            if (ReentersAtCall(path[i].Call!, via))
+            if (path[i].Kind == EdgeKind.LockCall && ReentersAtCall(path[i].Call!, HopAfter(path, i)))
             {
                 return path[i];
             }
@@ -90,11 +94,14 @@ internal sealed partial class LockOrderGraph
         return null;
     }
 
-    /// <summary>A return path whose every hop really waits: re-entering hops are left out one by one (a few times at most).</summary>
-    private List<Edge>? PathWithoutReentry(int target, int from, LockLaunch? otherThanOnly)
+    /// <summary>
+    /// A return path whose every hop really waits: starting from the shortest path's re-entering hop
+    /// <paramref name="reentry"/>, re-entering hops are left out one by one (a few times at most).
+    /// </summary>
+    private List<Edge>? PathWithoutReentry(int target, int from, LockLaunch? otherThanOnly, Edge reentry)
     {
-        var excluded = new HashSet<Edge>();
-        for (var attempt = 0; attempt < MaxReentryRetries; attempt++)
+        var excluded = new HashSet<Edge> { reentry };
+        for (var attempt = 1; attempt < MaxReentryRetries; attempt++)
         {
             var path = PathTowards(target, from, otherThanOnly, excluded);
             if (path is null || ReentryHop(path) is not { } hop)

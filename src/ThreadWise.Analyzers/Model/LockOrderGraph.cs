@@ -120,10 +120,10 @@ internal sealed partial class LockOrderGraph
                 var only = ExclusiveThread(edge);
                 _budgetExhausted = false;
                 var returnPath = PathTowards(a, b, only);
-                if (returnPath is not null && ReentryHop(returnPath) is not null)
+                if (returnPath is not null && ReentryHop(returnPath) is { } reentry)
                 {
                     // The shortest way back re-enters a lock its caller already holds: look for another one.
-                    returnPath = PathWithoutReentry(a, b, only);
+                    returnPath = PathWithoutReentry(a, b, only, reentry);
                     if (returnPath is null && !_budgetExhausted)
                     {
                         continue;
@@ -271,13 +271,8 @@ internal sealed partial class LockOrderGraph
                 continue;
             }
 
-            var via = new List<Edge>();
-            var j = i + 1;
-            while (edge.Kind == EdgeKind.LockCall && j < path.Count && path[j].Kind is EdgeKind.MethodCall or EdgeKind.MethodLock)
-            {
-                via.Add(path[j]);
-                j++;
-            }
+            var via = edge.Kind == EdgeKind.LockCall ? HopAfter(path, i) : new List<Edge>();
+            var j = i + 1 + via.Count;
 
             var taken = via.Count > 0 ? via[via.Count - 1].Taken : edge.Taken;
             steps.Add(steps.Count == 0 && !truncated && IsLast(path, j)

@@ -17,14 +17,22 @@ internal sealed class AnalyzedProject
     {
         Name = name;
         Variants = variants;
-        Findings = variants
-            .SelectMany(v => v.Diagnostics.Select(d => ProjectAnalyzer.ToFinding(d, name)))
-            .GroupBy(Key)
-            .Select(g => g.First())
+
+        // Each variant's findings that no earlier variant (the primary first) reported at the same place.
+        var seen = new HashSet<(string, string, int, int, int, int, string)>();
+        var added = variants
+            .Select(v => v.Diagnostics.Select(d => ProjectAnalyzer.ToFinding(d, name)).Where(f => seen.Add(Key(f))).ToList())
+            .ToList();
+        Findings = added
+            .SelectMany(f => f)
             .OrderBy(f => f.Location.FilePath, StringComparer.Ordinal)
             .ThenBy(f => f.Location.StartLine)
             .ThenBy(f => f.Location.StartColumn)
             .ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .ToList();
+        OnlyInOtherFrameworks = variants.Zip(added, (variant, findings) => (variant, (IReadOnlyList<Finding>)findings))
+            .Skip(1)
+            .Where(v => v.Item2.Count > 0)
             .ToList();
     }
 
@@ -37,11 +45,14 @@ internal sealed class AnalyzedProject
 
     public IReadOnlyList<Finding> Findings { get; }
 
+    /// <summary>Per target framework after the first, the findings only it (of those before it) reports: code under its <c>#if</c>.</summary>
+    public IReadOnlyList<(ProjectDiagnostics Variant, IReadOnlyList<Finding> Findings)> OnlyInOtherFrameworks { get; }
+
     public TimeSpan CompileTime => TimeSpan.FromTicks(Variants.Sum(v => v.CompileTime.Ticks));
 
     public TimeSpan AnalysisTime => TimeSpan.FromTicks(Variants.Sum(v => v.AnalysisTime.Ticks));
 
     /// <summary>The same finding whatever framework reported it: rule, place and message.</summary>
-    public static (string, string, int, int, int, int, string) Key(Finding f) =>
+    private static (string, string, int, int, int, int, string) Key(Finding f) =>
         (f.RuleId, f.Location.FilePath, f.Location.StartLine, f.Location.StartColumn, f.Location.EndLine, f.Location.EndColumn, f.Message);
 }

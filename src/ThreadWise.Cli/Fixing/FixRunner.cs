@@ -37,19 +37,11 @@ internal static class FixRunner
             // Fixes edit the files through the first target framework; a finding only another framework reports
             // (code under an #if for it) stays for a run with --framework.
             var before = project.Primary;
-            var primaryKeys = before.Diagnostics.Select(d => AnalyzedProject.Key(ProjectAnalyzer.ToFinding(d, project.Name))).ToHashSet();
-            foreach (var variant in project.Variants.Skip(1))
+            foreach (var (variant, elsewhere) in project.OnlyInOtherFrameworks)
             {
-                var elsewhere = variant.Diagnostics
-                    .Select(d => ProjectAnalyzer.ToFinding(d, project.Name))
-                    .Where(f => primaryKeys.Add(AnalyzedProject.Key(f)))
-                    .ToList();
-                if (elsewhere.Count > 0)
-                {
-                    var framework = LoadedProject.FrameworkOf(variant.Project);
-                    output.WriteLine($"  {project.Name}: {elsewhere.Count} finding(s) reported only for {framework}, left for `--framework {framework} --fix`");
-                    remaining.AddRange(elsewhere);
-                }
+                var framework = LoadedProject.FrameworkOf(variant.Project);
+                output.WriteLine($"  {project.Name}: {elsewhere.Count} finding(s) reported only for {framework}, left for `--framework {framework} --fix`");
+                remaining.AddRange(elsewhere);
             }
 
             if (before.Diagnostics.IsEmpty)
